@@ -1,0 +1,102 @@
+"""py-cml: long-term memory for LLM applications, the Python SDK for the Cognitive Memory Layer.
+
+```python
+import cml
+
+with cml.CognitiveMemoryLayer() as memory:          # a CML server (CML_BASE_URL, CML_API_KEY)
+    memory.write("User prefers vegetarian food and lives in Paris.")
+    print(memory.read("What does the user eat?").context)
+```
+"""
+
+from cml_api import __api_version__, __spec_sha256__
+
+from ._async_client import AsyncCognitiveMemoryLayer, AsyncSessionScope
+from ._chat import ChatResponse
+from ._client import CognitiveMemoryLayer, NamespacedClient, SessionScope
+from ._config import CMLConfig
+from ._exceptions import (
+    APIStatusError,
+    AuthenticationError,
+    AuthorizationError,
+    CMLConnectionError,
+    CMLError,
+    CMLTimeoutError,
+    ConfigurationError,
+    ConflictError,
+    FieldError,
+    InvalidRequestError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+    StreamError,
+    ValidationError,
+    VersionMismatchError,
+)
+from ._version import __version__
+from .models import (
+    ForgetResponse,
+    HealthResponse,
+    MemoryItem,
+    MemorySource,
+    MemoryStatus,
+    MemoryType,
+    ReadResponse,
+    ServerCheck,
+    SessionContextResponse,
+    SessionResponse,
+    StatsResponse,
+    TurnResponse,
+    UpdateResponse,
+    WriteResponse,
+)
+
+__all__ = [
+    "APIStatusError",
+    "AsyncCognitiveMemoryLayer",
+    "AsyncSessionScope",
+    "AuthenticationError",
+    "AuthorizationError",
+    "CMLConfig",
+    "CMLConnectionError",
+    "CMLError",
+    "CMLTimeoutError",
+    "ChatResponse",
+    "CognitiveMemoryLayer",
+    "ConfigurationError",
+    "ConflictError",
+    "FieldError",
+    "ForgetResponse",
+    "HealthResponse",
+    "InvalidRequestError",
+    "MemoryItem",
+    "MemorySource",
+    "MemoryStatus",
+    "MemoryType",
+    "NamespacedClient",
+    "NotFoundError",
+    "RateLimitError",
+    "ReadResponse",
+    "ServerCheck",
+    "ServerError",
+    "SessionContextResponse",
+    "SessionResponse",
+    "SessionScope",
+    "StatsResponse",
+    "StreamError",
+    "TurnResponse",
+    "UpdateResponse",
+    "ValidationError",
+    "VersionMismatchError",
+    "WriteResponse",
+    "__api_version__",
+    "__spec_sha256__",
+    "__version__",
+]
+
+# Tracebacks and reprs say `cml.NotFoundError`, not `cml._exceptions.NotFoundError`.
+for _name in __all__:
+    _obj = globals()[_name]
+    if isinstance(_obj, type) and _obj.__module__.startswith("cml."):
+        _obj.__module__ = "cml"
+del _name, _obj

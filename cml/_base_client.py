@@ -1,0 +1,266 @@
+"""What the sync and async clients share: settings, request building, retry decisions, errors.
+
+Nothing here does I/O. `_client.py` and `_async_client.py` hold only the send loop (with
+`time.sleep` or `asyncio.sleep`) and one-line public methods over `_operations.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import httpx
+from cml_api import Client as _GeneratedClient
+from cml_api import __api_version__
+from cml_api.models import MemoryItem as WireMemoryItem
+
+from ._config import CMLConfig
+from ._constants import API_PREFIX, IDEMPOTENCY_HEADER, REQUEST_ID_HEADER
+from ._exceptions import (
+    CMLConnectionError,
+    CMLError,
+    ConfigurationError,
+    StreamError,
+    VersionMismatchError,
+    error_from_response,
+    error_from_transport,
+)
+from ._logging import log_request, register_secrets, setup_logging
+from ._operations import Call, memory_item
+from ._retry import new_idempotency_key, parse_retry_after, retry_delay, should_retry_status
+from ._version import __version__
+from .models import HealthResponse, MemoryItem, ServerCheck
+from .streaming._sse import ServerSentEvent
+
+__all__ = ["BaseClient", "Call", "compare_versions"]
+
+_DASHBOARD = f"{API_PREFIX}/dashboard/"
+_ADMIN = f"{API_PREFIX}/admin/"
+
+
+def _needs_admin(method: str, path: str) -> bool:
+    """Routes the server reserves for the admin key."""
+    return path.startswith((_ADMIN, _DASHBOARD)) or (
+        method == "DELETE" and path == f"{API_PREFIX}/memory/all"
+    )
+
+
+T = TypeVar("T")
+
+
+class BaseClient:
+    """Settings and every decision that does not wait on the network."""
+
+    _config: CMLConfig
+    _tenant_id: str
+    _namespace: str | None
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        tenant_id: str | None = None,
+        *,
+        config: CMLConfig | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        retry_delay: float | None = None,
+        verify_ssl: bool | None = None,
+        admin_api_key: str | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        if config is None:
+            config = CMLConfig.resolve(
+                api_key=api_key,
+                admin_api_key=admin_api_key,
+                base_url=base_url,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                retry_delay=retry_delay,
+                verify_ssl=verify_ssl,
+                default_headers=default_headers,
+            )
+        elif any(
+            v is not None
+            for v in (api_key, base_url, tenant_id, timeout, max_retries, retry_delay, verify_ssl)
+        ):
+            raise ConfigurationError(
+                "pass either config= or individual settings, not both",
+                hint="Use attrs.evolve(config, ...) to change one setting of a CMLConfig.",
+            )
+        self._config = config
+        self._tenant_id = config.tenant_id
+        self._namespace = None
+        setup_logging()
+        register_secrets(config.api_key, config.admin_api_key)
+        # Used only to satisfy the generated parsers' signature; it never sends anything.
+        self._parser_client = _GeneratedClient(
+            base_url=config.base_url, raise_on_unexpected_status=False
+        )
+
+    # -- public settings ---------------------------------------------------------------------
+
+    @property
+    def config(self) -> CMLConfig:
+        return self._config
+
+    @property
+    def tenant_id(self) -> str:
+        """The tenant sent as `X-Tenant-ID` (honoured by the server only with the admin key)."""
+        return self._tenant_id
+
+    @property
+    def namespace(self) -> str | None:
+        """The namespace writes go to when the call names none (see `with_namespace`)."""
+        return self._namespace
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_url={self._config.base_url!r}, "
+            f"tenant_id={self._tenant_id!r}, namespace={self._namespace!r})"
+        )
+
+    # -- building requests -------------------------------------------------------------------
+
+    def _http_options(self) -> dict[str, Any]:
+        return {
+            "timeout": self._config.timeout,
+            "verify": self._config.verify_ssl,
+        }
+
+    def _request_args(self, call: Call[Any]) -> dict[str, Any]:
+        """Method, URL, body and headers for `call`, from the generated endpoint.
+
+        Built once per call and re-sent unchanged by every retry: non-GET requests carry one
+        `Idempotency-Key`, so a server that honours it stores a retried write once.
+        """
+        args: dict[str, Any] = dict(call.endpoint._get_kwargs(**call.kwargs))
+        args["method"] = str(args["method"]).upper()
+        headers = dict(self._config.default_headers)
+        headers.update(args.pop("headers", {}) or {})
+        headers["User-Agent"] = f"py-cml/{__version__}"
+        headers["X-Tenant-ID"] = self._tenant_id
+        path = str(args["url"])
+        key = self._config.admin_api_key if _needs_admin(args["method"], path) else None
+        key = key or self._config.api_key
+        if key:
+            headers["X-API-Key"] = key
+        if args["method"] != "GET" and path.startswith(_DASHBOARD):
+            # The server's CSRF check on dashboard writes.
+            headers["X-Requested-With"] = "XMLHttpRequest"
+        if args["method"] != "GET":
+            headers[IDEMPOTENCY_HEADER] = new_idempotency_key()
+        headers.update(call.headers)
+        args["headers"] = headers
+        args["url"] = self._config.base_url + path
+        return args
+
+    # -- reading responses -------------------------------------------------------------------
+
+    @property
+    def _secrets(self) -> tuple[str, ...]:
+        return tuple(k for k in (self._config.api_key, self._config.admin_api_key) if k)
+
+    def _result(self, call: Call[T], response: httpx.Response) -> T:
+        """Turn a response into the call's result, or raise the mapped error."""
+        if response.status_code >= 400:
+            raise self._status_error(response)
+        parsed = call.endpoint._parse_response(client=self._parser_client, response=response)
+        return call.convert(parsed)
+
+    def _status_error(self, response: httpx.Response) -> CMLError:
+        return error_from_response(
+            response.status_code, response.headers, response.content, secrets=self._secrets
+        )
+
+    def _transport_error(self, exc: Exception) -> CMLError:
+        return error_from_transport(exc, secrets=self._secrets)
+
+    # -- retry decisions ---------------------------------------------------------------------
+
+    def _retry_wait(self, attempt: int, response: httpx.Response | None) -> float | None:
+        """Seconds to wait before another attempt, or None when the caller should stop."""
+        if attempt >= self._config.max_retries:
+            return None
+        if response is not None and not should_retry_status(response.status_code):
+            return None
+        retry_after = (
+            parse_retry_after(response.headers.get("Retry-After")) if response is not None else None
+        )
+        return retry_delay(attempt, base=self._config.retry_delay, retry_after=retry_after)
+
+    def _log(
+        self, args: Mapping[str, Any], response: httpx.Response | None, elapsed: float, attempt: int
+    ) -> None:
+        log_request(
+            args["method"],
+            str(args["url"]),
+            response.status_code if response is not None else None,
+            elapsed * 1000.0,
+            response.headers.get(REQUEST_ID_HEADER) if response is not None else None,
+            attempt,
+        )
+
+    # -- streams and versions ----------------------------------------------------------------
+
+    @staticmethod
+    def _stream_event(event: ServerSentEvent) -> MemoryItem | None:
+        """A memory from a read-stream event; None at `done`; raises on `error`."""
+        if event.event == "done":
+            return None
+        if event.event == "error":
+            detail = _event_detail(event)
+            raise StreamError(f"the server reported an error in the stream: {detail}", body=detail)
+        try:
+            return memory_item(WireMemoryItem.from_dict(event.json()))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StreamError(f"malformed memory in the stream: {exc}") from exc
+
+    @staticmethod
+    def _stream_truncated() -> CMLError:
+        return CMLConnectionError("the read stream ended before its 'done' event")
+
+    @staticmethod
+    def _check_versions(health: HealthResponse, *, strict: bool) -> ServerCheck:
+        check = compare_versions(__api_version__, health)
+        if strict and check.compatible is False:
+            raise VersionMismatchError(check.message)
+        return check
+
+
+def _event_detail(event: ServerSentEvent) -> object:
+    try:
+        payload = event.json()
+    except ValueError:
+        return event.data
+    return payload.get("detail", payload) if isinstance(payload, dict) else payload
+
+
+def _major(version: str) -> str:
+    return version.strip().lstrip("v").split(".", 1)[0]
+
+
+def compare_versions(client_api_version: str, health: HealthResponse) -> ServerCheck:
+    """Same major version: compatible. The server's API version, else its release version."""
+    server = health.api_version or health.version
+    if server is None:
+        return ServerCheck(
+            client_api_version=client_api_version,
+            server_api_version=None,
+            server_version=None,
+            compatible=None,
+            message=(
+                f"the server does not report its version (client generated for API "
+                f"{client_api_version}); compatibility unknown"
+            ),
+        )
+    compatible = _major(server) == _major(client_api_version)
+    verdict = "compatible with" if compatible else "INCOMPATIBLE with"
+    return ServerCheck(
+        client_api_version=client_api_version,
+        server_api_version=health.api_version,
+        server_version=health.version,
+        compatible=compatible,
+        message=f"server API {server} is {verdict} client API {client_api_version}",
+    )

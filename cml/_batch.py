@@ -1,0 +1,103 @@
+"""Planning `batch_write` and reporting batch failures: shared by the sync and async clients.
+
+`write_batch` turns carry only some write fields and the server answers with counts, not ids, so
+a plan splits the items: those a batch can carry go in requests of up to 500 turns, the rest are
+single writes. Every item gets exactly one result, in input order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from . import _operations as ops
+from ._exceptions import CMLError, InvalidRequestError
+from ._operations import Call
+from .models import ReadResponse, WriteResponse
+
+__all__ = ["BatchPlan", "batch_read_error", "plan_batch"]
+
+
+def write_error(exc: CMLError) -> WriteResponse:
+    return WriteResponse(success=False, message=str(exc), error=exc)
+
+
+def batch_read_error(query: str, exc: CMLError) -> ReadResponse:
+    """An empty read result that says why it is empty."""
+    return ReadResponse(query=query, memories=(), total_count=0, elapsed_ms=0.0, error=exc)
+
+
+@attrs.define
+class BatchPlan:
+    batches: list[tuple[list[int], Call[Any]]]
+    singles: list[tuple[int, Call[WriteResponse]]]
+    rejected: dict[int, CMLError]
+
+    @staticmethod
+    def single_error(index: int, exc: CMLError) -> WriteResponse:
+        del index
+        return write_error(exc)
+
+    @staticmethod
+    def fail(results: list[WriteResponse | None], indexes: Sequence[int], exc: CMLError) -> None:
+        for index in indexes:
+            results[index] = write_error(exc)
+
+    @staticmethod
+    def succeed(results: list[WriteResponse | None], indexes: Sequence[int], wire: Any) -> None:
+        processed = wire.turns_processed if isinstance(wire.turns_processed, int) else None
+        if not wire.success:
+            exc = CMLError(f"write_batch failed: {wire.message or 'no reason given'}")
+            BatchPlan.fail(results, indexes, exc)
+            return
+        message = f"stored by write_batch ({processed} of {len(indexes)} turns processed)"
+        for index in indexes:
+            results[index] = WriteResponse(success=True, message=message)
+
+    def finish(self, results: list[WriteResponse | None]) -> list[WriteResponse]:
+        for index, exc in self.rejected.items():
+            results[index] = write_error(exc)
+        missing = [i for i, r in enumerate(results) if r is None]
+        if missing:  # a bug, not a server failure: never hand back fewer results than items
+            raise RuntimeError(f"batch_write lost track of items {missing}")
+        return [r for r in results if r is not None]
+
+
+def plan_batch(
+    items: Sequence[Mapping[str, Any]], *, session_id: str | None, namespace: str | None
+) -> BatchPlan:
+    if isinstance(items, (str, bytes)) or not isinstance(items, Sequence):  # type: ignore[unreachable]
+        raise InvalidRequestError("batch_write takes a list of dicts, each with 'content'")
+    batchable: list[int] = []
+    singles: list[tuple[int, Call[WriteResponse]]] = []
+    rejected: dict[int, CMLError] = {}
+    for index, item in enumerate(items):
+        try:
+            if not isinstance(item, Mapping) or "content" not in item:
+                raise InvalidRequestError(f"item {index} is not a dict with 'content'")
+            options = dict(item)
+            options.setdefault("session_id", session_id)
+            if namespace is not None:
+                options.setdefault("namespace", namespace)
+            single = ops.write(options.pop("content"), **options)  # validates every field
+        except (InvalidRequestError, TypeError) as exc:
+            error = (
+                exc if isinstance(exc, CMLError) else InvalidRequestError(f"item {index}: {exc}")
+            )
+            rejected[index] = error
+            continue
+        fits = set(item) <= ops.BATCH_FIELDS and namespace is None and not item.get("eval_mode")
+        if fits:
+            batchable.append(index)
+        else:
+            singles.append((index, single))
+    batches = [
+        (chunk, ops.batch_turns([items[i] for i in chunk], session_id))
+        for chunk in (
+            batchable[start : start + ops.MAX_BATCH_TURNS]
+            for start in range(0, len(batchable), ops.MAX_BATCH_TURNS)
+        )
+    ]
+    return BatchPlan(batches=batches, singles=singles, rejected=rejected)

@@ -1,0 +1,739 @@
+"""`CognitiveMemoryLayer`: the synchronous HTTP client.
+
+Mirror image of `_async_client.py`: the same methods with the same parameters; only waiting differs.
+Request building, retry decisions and error mapping live in `_base_client.py` and
+`_operations.py`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self, TypeVar
+from uuid import UUID
+
+import httpx
+
+from . import _operations as ops
+from ._base_client import BaseClient, Call
+from ._batch import batch_read_error, plan_batch
+from ._chat import ChatResponse, build_messages, check_llm_reply, collect_text
+from ._config import CMLConfig
+from ._constants import DEFAULT_CONCURRENCY
+from ._exceptions import CMLError
+from .models import (
+    ForgetAction,
+    ForgetResponse,
+    HealthResponse,
+    MemoryItem,
+    MemoryType,
+    ReadResponse,
+    ResponseFormat,
+    ServerCheck,
+    SessionContextResponse,
+    SessionResponse,
+    StatsResponse,
+    TurnResponse,
+    UpdateResponse,
+    WriteResponse,
+)
+from .streaming._sse import iter_sse, iter_sse_lines
+
+__all__ = ["CognitiveMemoryLayer", "SessionScope"]
+
+T = TypeVar("T")
+JSON = dict[str, Any]
+
+
+class CognitiveMemoryLayer(BaseClient):
+    """
+    Client for a CML server (the upstream server, or `cml serve`).
+
+    ```python
+    from cml import CognitiveMemoryLayer
+
+    with CognitiveMemoryLayer(api_key="...", base_url="http://localhost:8000") as memory:
+        memory.write("User prefers vegetarian food and lives in Paris.")
+        print(memory.read("What does the user eat?").context)
+    ```
+
+    **Parameters:** every setting falls back to its environment variable (`CML_API_KEY`,
+    `CML_BASE_URL`, ...), then to a `.env` file, then to the default (see `CMLConfig`).
+
+    * **http_client** - *(optional)* an `httpx.Client` to send with (proxies, custom transports);
+      the caller keeps ownership and closes it.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        tenant_id: str | None = None,
+        *,
+        config: CMLConfig | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        retry_delay: float | None = None,
+        verify_ssl: bool | None = None,
+        admin_api_key: str | None = None,
+        http_client: httpx.Client | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(
+            api_key,
+            base_url,
+            tenant_id,
+            config=config,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_delay=retry_delay,
+            verify_ssl=verify_ssl,
+            admin_api_key=admin_api_key,
+            default_headers=default_headers,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(**self._http_options())
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool (unless it was passed in as `http_client`)."""
+        if self._owns_http:
+            self._http.close()
+
+    def _copy(self) -> Self:
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        # A copy shares the pool but never closes it: the original owns it.
+        clone._owns_http = False
+        return clone
+
+    # -- sending -----------------------------------------------------------------------------
+
+    def _send_raw(self, args: dict[str, Any], *, stream: bool = False) -> httpx.Response:
+        attempt = 0
+        while True:
+            started = time.perf_counter()
+            try:
+                response = self._http.send(self._http.build_request(**args), stream=stream)
+            except httpx.TransportError as exc:
+                self._log(args, None, time.perf_counter() - started, attempt)
+                wait = self._retry_wait(attempt, None)
+                if wait is None:
+                    raise self._transport_error(exc) from exc
+            else:
+                self._log(args, response, time.perf_counter() - started, attempt)
+                if response.status_code < 400:
+                    return response
+                if stream:
+                    response.read()
+                    response.close()
+                wait = self._retry_wait(attempt, response)
+                if wait is None:
+                    raise self._status_error(response)
+            time.sleep(wait)
+            attempt += 1
+
+    def _send(self, call: Call[T]) -> T:
+        return self._result(call, self._send_raw(self._request_args(call)))
+
+    def _stream(self, call: Call[Any]) -> Iterator[MemoryItem]:
+        response = self._send_raw(self._request_args(call), stream=True)
+        try:
+            for event in iter_sse(iter_sse_lines(response.iter_text())):
+                item = self._stream_event(event)
+                if item is None:
+                    return
+                yield item
+            raise self._stream_truncated()
+        except httpx.TransportError as exc:
+            raise self._transport_error(exc) from exc
+        finally:
+            # Also runs when the caller stops early: the connection is released at once.
+            response.close()
+
+    # -- memory ------------------------------------------------------------------------------
+
+    def write(
+        self,
+        content: str,
+        *,
+        context_tags: list[str] | None = None,
+        session_id: str | None = None,
+        memory_type: MemoryType | None = None,
+        namespace: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        turn_id: str | None = None,
+        agent_id: str | None = None,
+        timestamp: datetime | None = None,
+        eval_mode: bool = False,
+    ) -> WriteResponse:
+        """Store a memory. The server classifies, chunks and indexes it."""
+        return self._send(
+            ops.write(
+                content,
+                context_tags=context_tags,
+                session_id=session_id,
+                memory_type=memory_type,
+                namespace=namespace or self._namespace,
+                metadata=metadata,
+                turn_id=turn_id,
+                agent_id=agent_id,
+                timestamp=timestamp,
+                eval_mode=eval_mode,
+            )
+        )
+
+    remember = write
+
+    def read(
+        self,
+        query: str,
+        *,
+        max_results: int = 10,
+        context_filter: list[str] | None = None,
+        memory_types: list[MemoryType] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        response_format: ResponseFormat = "packet",
+        user_timezone: str | None = None,
+    ) -> ReadResponse:
+        """Retrieve the memories most relevant to `query`; `.context` is ready for an LLM."""
+        return self._send(
+            ops.read(
+                query,
+                max_results=max_results,
+                context_filter=context_filter,
+                memory_types=memory_types,
+                since=since,
+                until=until,
+                response_format=response_format,
+                user_timezone=user_timezone,
+            )
+        )
+
+    search = read
+
+    def read_safe(
+        self,
+        query: str,
+        *,
+        max_results: int = 10,
+        context_filter: list[str] | None = None,
+        memory_types: list[MemoryType] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        response_format: ResponseFormat = "packet",
+        user_timezone: str | None = None,
+    ) -> ReadResponse:
+        """Like `read`, but a failure gives an empty result with `.error` set instead of raising.
+
+        For prompts that should still be answered when memory is unavailable. Invalid arguments
+        still raise.
+        """
+        call = ops.read(
+            query,
+            max_results=max_results,
+            context_filter=context_filter,
+            memory_types=memory_types,
+            since=since,
+            until=until,
+            response_format=response_format,
+            user_timezone=user_timezone,
+        )
+        try:
+            return self._send(call)
+        except CMLError as exc:
+            return batch_read_error(query, exc)
+
+    def read_stream(
+        self,
+        query: str,
+        *,
+        max_results: int = 10,
+        context_filter: list[str] | None = None,
+        memory_types: list[MemoryType] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        user_timezone: str | None = None,
+    ) -> Iterator[MemoryItem]:
+        """Yield memories as the server streams them (Server-Sent Events).
+
+        Stopping early (break, or closing the iterator) closes the connection. An `error` event
+        raises `StreamError`.
+        """
+        return self._stream(
+            ops.read_stream(
+                query,
+                max_results=max_results,
+                context_filter=context_filter,
+                memory_types=memory_types,
+                since=since,
+                until=until,
+                user_timezone=user_timezone,
+            )
+        )
+
+    def get_context(
+        self,
+        query: str,
+        *,
+        max_results: int = 10,
+        context_filter: list[str] | None = None,
+        memory_types: list[MemoryType] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        user_timezone: str | None = None,
+    ) -> str:
+        """The memory context for `query`, formatted for an LLM prompt."""
+        return self.read(
+            query,
+            max_results=max_results,
+            context_filter=context_filter,
+            memory_types=memory_types,
+            since=since,
+            until=until,
+            response_format="llm_context",
+            user_timezone=user_timezone,
+        ).context
+
+    def turn(
+        self,
+        user_message: str,
+        *,
+        assistant_response: str | None = None,
+        session_id: str | None = None,
+        max_context_tokens: int = 1500,
+        timestamp: datetime | None = None,
+        user_timezone: str | None = None,
+    ) -> TurnResponse:
+        """Process one conversation turn: get the memory context and store the exchange."""
+        return self._send(
+            ops.turn(
+                user_message,
+                assistant_response=assistant_response,
+                session_id=session_id,
+                max_context_tokens=max_context_tokens,
+                timestamp=timestamp,
+                user_timezone=user_timezone,
+            )
+        )
+
+    def update(
+        self,
+        memory_id: UUID,
+        *,
+        text: str | None = None,
+        confidence: float | None = None,
+        importance: float | None = None,
+        metadata: dict[str, Any] | None = None,
+        feedback: str | None = None,
+    ) -> UpdateResponse:
+        """Change a memory, or give feedback on it (`correct`, `incorrect`, `outdated`)."""
+        return self._send(
+            ops.update(
+                memory_id,
+                text=text,
+                confidence=confidence,
+                importance=importance,
+                metadata=metadata,
+                feedback=feedback,
+            )
+        )
+
+    def forget(
+        self,
+        *,
+        memory_ids: list[UUID] | None = None,
+        query: str | None = None,
+        before: datetime | None = None,
+        action: ForgetAction = "delete",
+    ) -> ForgetResponse:
+        """Delete, archive or silence memories chosen by id, by query or by age."""
+        return self._send(
+            ops.forget(memory_ids=memory_ids, query=query, before=before, action=action)
+        )
+
+    def stats(self) -> StatsResponse:
+        return self._send(ops.stats())
+
+    def health(self) -> HealthResponse:
+        """Whether the server is up (needs no API key)."""
+        return self._send(ops.health())
+
+    def check_server(self, *, strict: bool = False) -> ServerCheck:
+        """Compare the server's API version with the one this client was generated from.
+
+        With `strict=True` a different major version raises `VersionMismatchError`; a server that
+        does not report its version gives status "unknown", never an error.
+        """
+        return self._check_versions(self.health(), strict=strict)
+
+    def delete_all(self, *, confirm: bool = False) -> int:
+        """Delete every memory of the tenant (admin key). Returns how many were deleted."""
+        return self._send(ops.delete_all(confirm=confirm))
+
+    # -- sessions ----------------------------------------------------------------------------
+
+    def create_session(
+        self,
+        *,
+        name: str | None = None,
+        ttl_hours: int = 24,
+        metadata: dict[str, Any] | None = None,
+    ) -> SessionResponse:
+        return self._send(
+            ops.create_session_call(name=name, ttl_hours=ttl_hours, metadata=metadata)
+        )
+
+    def get_session_context(self, session_id: str) -> SessionContextResponse:
+        return self._send(ops.session_context(session_id))
+
+    @contextmanager
+    def session(
+        self,
+        *,
+        name: str | None = None,
+        ttl_hours: int = 24,
+        metadata: dict[str, Any] | None = None,
+    ) -> Iterator[SessionScope]:
+        """Create a session and bind `write`, `read` and `turn` to it inside the block."""
+        created = self.create_session(name=name, ttl_hours=ttl_hours, metadata=metadata)
+        yield SessionScope(self, created.session_id)
+
+    # -- batches -----------------------------------------------------------------------------
+
+    def batch_write(
+        self,
+        items: list[dict[str, Any]],
+        *,
+        session_id: str | None = None,
+        namespace: str | None = None,
+    ) -> list[WriteResponse]:
+        """Write many memories; one result per item, in input order, failures included.
+
+        Items that `write_batch` can carry go in requests of up to 500; the others are written
+        one by one, a few at a time.
+        """
+        plan = plan_batch(items, session_id=session_id, namespace=namespace or self._namespace)
+        results: list[WriteResponse | None] = [None] * len(items)
+        for indexes, call in plan.batches:
+            try:
+                wire = self._send(call)
+            except CMLError as exc:
+                plan.fail(results, indexes, exc)
+            else:
+                plan.succeed(results, indexes, wire)
+        self._run_all(plan.singles, results, plan.single_error)
+        return plan.finish(results)
+
+    def batch_read(
+        self,
+        queries: list[str],
+        *,
+        max_results: int = 10,
+        response_format: ResponseFormat = "packet",
+    ) -> list[ReadResponse]:
+        """Run several reads concurrently; one result per query, in order, failures included."""
+        calls = [
+            (i, ops.read(q, max_results=max_results, response_format=response_format))
+            for i, q in enumerate(queries)
+        ]
+        results: list[ReadResponse | None] = [None] * len(queries)
+        self._run_all(calls, results, lambda i, exc: batch_read_error(queries[i], exc))
+        return [r for r in results if r is not None]
+
+    def _run_all(
+        self,
+        calls: Sequence[tuple[int, Call[T]]],
+        results: list[T | None],
+        on_error: Callable[[int, CMLError], T],
+    ) -> None:
+        def run(index: int, call: Call[Any]) -> None:
+            try:
+                results[index] = self._send(call)
+            except CMLError as exc:
+                results[index] = on_error(index, exc)
+
+        if not calls:
+            return
+        with ThreadPoolExecutor(max_workers=min(DEFAULT_CONCURRENCY, len(calls))) as pool:
+            for future in [pool.submit(run, index, call) for index, call in calls]:
+                future.result()
+
+    # -- scoping -----------------------------------------------------------------------------
+
+    def with_namespace(self, namespace: str) -> Self:
+        """A client that writes to `namespace` by default, sharing this one's connections."""
+        clone = self._copy()
+        clone._namespace = ops.namespace_name(namespace)
+        return clone
+
+    def set_tenant(self, tenant_id: str) -> None:
+        """Send `tenant_id` as `X-Tenant-ID` from now on (honoured only with the admin key)."""
+        self._tenant_id = ops.tenant_name(tenant_id)
+
+    def iter_memories(
+        self,
+        *,
+        memory_types: list[MemoryType] | None = None,
+        status: str | None = "active",
+        batch_size: int = 100,
+    ) -> Iterator[MemoryItem]:
+        """Every memory of the tenant, page by page (admin key; uses the dashboard listing)."""
+        pager = ops.MemoryPager(memory_types=memory_types, status=status, batch_size=batch_size)
+        while (call := pager.next_call()) is not None:
+            yield from pager.take(self._send(call))
+
+    # -- chat --------------------------------------------------------------------------------
+
+    def chat(
+        self,
+        user_message: str,
+        llm: Callable[[list[dict[str, str]]], Any],
+        *,
+        session_id: str | None = None,
+        system_prompt: str | None = None,
+        max_results: int = 10,
+    ) -> ChatResponse:
+        """One exchange with an LLM, with memory: recall, answer, remember.
+
+        `llm` receives OpenAI-style `messages` (the memory context in the system message) and
+        returns the answer as text or as an iterable of text chunks (see `cml.llm`).
+        """
+        context = self.get_context(user_message, max_results=max_results)
+        reply = check_llm_reply(
+            llm(build_messages(user_message, context, system_prompt)), sync=True
+        )
+        answer = reply if isinstance(reply, str) else collect_text(reply)
+        self.turn(user_message, assistant_response=answer, session_id=session_id)
+        return ChatResponse(text=answer, memory_context=context)
+
+    # -- maintenance and dashboard (admin key) -----------------------------------------------
+
+    def consolidate(self, *, tenant_id: str | None = None, user_id: str | None = None) -> JSON:
+        """Merge related episodes into semantic memories."""
+        return self._send(ops.consolidate(tenant_id or self._tenant_id, user_id))
+
+    def run_forgetting(
+        self,
+        *,
+        tenant_id: str | None = None,
+        user_id: str | None = None,
+        dry_run: bool = True,
+        max_memories: int = 5000,
+    ) -> JSON:
+        """Score memories for decay and act on them; `dry_run=True` only reports."""
+        return self._send(
+            ops.run_forgetting(
+                tenant_id or self._tenant_id, user_id, dry_run=dry_run, max_memories=max_memories
+            )
+        )
+
+    def reconsolidate(self, *, tenant_id: str | None = None, user_id: str | None = None) -> JSON:
+        return self._send(ops.reconsolidate(tenant_id or self._tenant_id, user_id))
+
+    def admin_consolidate(self, user_id: str) -> JSON:
+        return self._send(ops.admin_consolidate(user_id))
+
+    def admin_forget(self, user_id: str, *, dry_run: bool = True) -> JSON:
+        return self._send(ops.admin_forget(user_id, dry_run=dry_run))
+
+    def bulk_memory_action(self, memory_ids: list[UUID], action: str) -> JSON:
+        return self._send(ops.bulk_memory_action(memory_ids, action))
+
+    def component_health(self) -> JSON:
+        return self._send(ops.component_health())
+
+    def dashboard_export_memories(self, *, tenant_id: str | None = None) -> list[JSON]:
+        return self._send(ops.dashboard_export(tenant_id))
+
+    def dashboard_facts(
+        self,
+        *,
+        tenant_id: str | None = None,
+        category: str | None = None,
+        current_only: bool = True,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> JSON:
+        return self._send(
+            ops.facts(
+                tenant_id=tenant_id,
+                category=category,
+                current_only=current_only,
+                limit=limit,
+                offset=offset,
+            )
+        )
+
+    def dashboard_invalidate_fact(self, fact_id: str) -> JSON:
+        return self._send(ops.invalidate_fact(fact_id))
+
+    def dashboard_memories(
+        self,
+        *,
+        tenant_id: str | None = None,
+        page: int = 1,
+        per_page: int = 25,
+        type: str | None = None,
+        status: str | None = None,
+        search: str | None = None,
+        sort_by: str = "written_at",
+        order: str = "desc",
+    ) -> JSON:
+        return self._send(
+            ops.memories_page(
+                tenant_id=tenant_id,
+                page=page,
+                per_page=per_page,
+                type=type,
+                status=status,
+                search=search,
+                sort_by=sort_by,
+                order=order,
+            )
+        )
+
+    def dashboard_memory_detail(self, memory_id: UUID) -> JSON:
+        return self._send(ops.memory_detail(memory_id))
+
+    def dashboard_neo4j_config(self) -> JSON:
+        return self._send(ops.neo4j_config())
+
+    def dashboard_overview(self, *, tenant_id: str | None = None) -> JSON:
+        return self._send(ops.overview(tenant_id))
+
+    def dashboard_timeline(
+        self, *, tenant_id: str | None = None, days: int = 30, metric: str = "memories"
+    ) -> JSON:
+        return self._send(ops.timeline(tenant_id, days, metric))
+
+    def explore_graph(
+        self,
+        *,
+        tenant_id: str | None = None,
+        entity: str,
+        scope_id: str = "default",
+        depth: int = 2,
+    ) -> JSON:
+        return self._send(ops.explore_graph(tenant_id, entity, scope_id, depth))
+
+    def get_config(self) -> JSON:
+        return self._send(ops.get_config())
+
+    def update_config(self, updates: dict[str, Any]) -> JSON:
+        return self._send(ops.update_config(updates))
+
+    def get_events(
+        self,
+        *,
+        limit: int = 50,
+        page: int = 1,
+        event_type: str | None = None,
+        since: datetime | None = None,
+    ) -> JSON:
+        return ops.events_since(
+            self._send(ops.events(page=page, per_page=limit, event_type=event_type)), since
+        )
+
+    def get_graph_stats(self) -> JSON:
+        return self._send(ops.graph_stats())
+
+    def get_jobs(
+        self, *, tenant_id: str | None = None, job_type: str | None = None, limit: int = 50
+    ) -> JSON:
+        return self._send(ops.jobs(tenant_id, job_type, limit))
+
+    def get_labile_status(self, *, tenant_id: str | None = None) -> JSON:
+        return self._send(ops.labile(tenant_id))
+
+    def get_rate_limits(self) -> JSON:
+        return self._send(ops.rate_limits())
+
+    def get_request_stats(self, *, hours: int = 24) -> JSON:
+        return self._send(ops.request_stats(hours))
+
+    def get_sessions(self, *, tenant_id: str | None = None) -> JSON:
+        return self._send(ops.sessions(tenant_id))
+
+    def graph_overview(self, *, tenant_id: str | None = None, scope_id: str | None = None) -> JSON:
+        return self._send(ops.graph_overview(tenant_id, scope_id))
+
+    def list_tenants(self) -> JSON:
+        return self._send(ops.tenants())
+
+    def reset_database(self, confirm: bool = False) -> JSON:
+        return self._send(ops.reset_database(confirm=confirm))
+
+    def search_graph(self, query: str, *, tenant_id: str | None = None, limit: int = 25) -> JSON:
+        return self._send(ops.search_graph(query, tenant_id, limit))
+
+    def test_retrieval(
+        self,
+        query: str,
+        *,
+        tenant_id: str | None = None,
+        max_results: int = 10,
+        context_filter: list[str] | None = None,
+        memory_types: list[str] | None = None,
+        response_format: ResponseFormat = "list",
+    ) -> JSON:
+        return self._send(
+            ops.test_retrieval(
+                query,
+                tenant_id=tenant_id or self._tenant_id,
+                max_results=max_results,
+                context_filter=context_filter,
+                memory_types=memory_types,
+                response_format=response_format,
+            )
+        )
+
+
+class SessionScope:
+    """`write`, `read` and `turn` bound to one session (from `CognitiveMemoryLayer.session()`)."""
+
+    def __init__(self, client: CognitiveMemoryLayer, session_id: str) -> None:
+        self._client = client
+        self.session_id = session_id
+
+    def __repr__(self) -> str:
+        return f"SessionScope(session_id={self.session_id!r})"
+
+    def write(self, content: str, **options: Any) -> WriteResponse:
+        """Write through the session's own route (`POST /session/{id}/write`)."""
+        options.setdefault("namespace", self._client.namespace)
+        call = ops.write_in_session(self.session_id, ops.write(content, **options))
+        return self._client._send(call)
+
+    remember = write
+
+    def read(self, query: str, **options: Any) -> ReadResponse:
+        """Read through the session's own route (`POST /session/{id}/read`)."""
+        return self._client._send(ops.read(query, session_id=self.session_id, **options))
+
+    def turn(self, user_message: str, **options: Any) -> TurnResponse:
+        return self._client.turn(user_message, session_id=self.session_id, **options)
+
+    def context(self) -> SessionContextResponse:
+        return self._client.get_session_context(self.session_id)
+
+
+# Kept for code written against the upstream SDK, whose `with_namespace` returned this type.
+NamespacedClient = CognitiveMemoryLayer

@@ -1,0 +1,149 @@
+"""
+The SDK's one logger, `cml`: silent unless `CML_LOG` asks, and never showing an API key.
+
+Redaction happens where records are made (a filter on the `cml` logger), so keys stay out of
+every handler, the application's own included. Log through `logger` here, not a child logger:
+a filter on a logger does not see its children's records.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from typing import TextIO
+from urllib.parse import urlsplit, urlunsplit
+
+__all__ = [
+    "MASK",
+    "RedactingFilter",
+    "display_url",
+    "log_request",
+    "logger",
+    "redact",
+    "register_secrets",
+    "setup_logging",
+]
+
+logger = logging.getLogger("cml")
+
+MASK = "***"
+
+_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
+_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+# `X-API-Key: v`, `api_key=v`, `'x-api-key': 'v'`, `"api_key": "v"`, `CML_ADMIN_API_KEY=v`...
+# The value ends at whitespace, a quote or a separator; `api_key=None` is left alone.
+_KEY_ASSIGNMENT = re.compile(
+    r"(?P<name>(?:x-)?api[-_]key)(?P<sep>['\"]?\s*[:=]\s*['\"]?)(?!None\b)[^\s'\",;&)}\]]+",
+    re.IGNORECASE,
+)
+
+
+def redact(text: str, secrets: Iterable[str | None]) -> str:
+    """
+    `text` with every known secret, and anything written as an API-key assignment, masked.
+
+    Longer secrets go first, so a key that contains another is masked whole.
+    """
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    return _KEY_ASSIGNMENT.sub(rf"\g<name>\g<sep>{MASK}", text)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites each record's message (and traceback text) through `redact`."""
+
+    def __init__(self, secrets: Iterable[str | None] = ()) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._secrets: tuple[str, ...] = ()
+        self.add(*secrets)
+
+    def add(self, *secrets: str | None) -> None:
+        """Also mask these values from now on (`None` and empty strings are ignored)."""
+        # Clients on two threads may register keys at once: neither may be lost. The tuple is
+        # replaced whole, never mutated, so `filter` reads a consistent snapshot without the lock.
+        with self._lock:
+            new = (s for s in secrets if s and s not in self._secrets)
+            self._secrets = (*self._secrets, *new)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage(), self._secrets)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text, self._secrets)
+        return True
+
+
+_FILTER = RedactingFilter()
+logger.addFilter(_FILTER)
+
+
+def register_secrets(*secrets: str | None) -> None:
+    """Mask these values in everything the `cml` logger emits; clients call it with their keys."""
+    _FILTER.add(*secrets)
+
+
+class _Handler(logging.StreamHandler[TextIO]):
+    """The stderr handler `setup_logging` installs; its own class so it is found again."""
+
+
+def setup_logging(
+    env: Mapping[str, str] = os.environ, *, secrets: Iterable[str | None] = ()
+) -> logging.Handler | None:
+    """
+    Turn on `cml` log output to stderr when `CML_LOG` is `debug` or `info`; otherwise do nothing.
+
+    Safe to call many times: the handler is attached once, the level follows the latest call.
+    The keys in `CML_API_KEY` / `CML_ADMIN_API_KEY` and `secrets` are masked. Returns the
+    handler, or `None` when logging stays off.
+    """
+    level = _LEVELS.get(env.get("CML_LOG", "").strip().lower())
+    if level is None:
+        return None
+    register_secrets(env.get("CML_API_KEY"), env.get("CML_ADMIN_API_KEY"), *secrets)
+    handler = next((h for h in logger.handlers if isinstance(h, _Handler)), None)
+    if handler is None:
+        handler = _Handler()
+        handler.setFormatter(logging.Formatter(_FORMAT))
+        handler.addFilter(_FILTER)
+        logger.addHandler(handler)
+    logger.setLevel(level)
+    return handler
+
+
+def log_request(  # noqa: PLR0917 - the arguments are the fields of the line, in its order
+    method: str,
+    url: str,
+    status: int | None,
+    elapsed_ms: float,
+    request_id: str | None,
+    attempt: int,
+) -> None:
+    """
+    Log one finished HTTP attempt at INFO as a single line, without headers or body.
+
+    `status` is `None` when no response came back; `attempt` counts from 0 (as in `_retry`) and
+    is shown counting from 1. The query string is dropped: it can carry user text.
+    """
+    logger.info(
+        "%s %s -> %s in %.0f ms (attempt %d, request id %s)",
+        method,
+        display_url(url),
+        "no response" if status is None else status,
+        elapsed_ms,
+        attempt + 1,
+        request_id or "-",
+    )
+
+
+def display_url(url: str) -> str:
+    """`url` fit for logs and error messages: without credentials, query string or fragment."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))

@@ -1,0 +1,837 @@
+"""Each client method as a `Call`: which generated endpoint, with which arguments, converted how.
+
+The sync and async clients both build their requests here, so the wire shape of every call is
+written once. Request bodies are generated models and responses are parsed by generated code;
+this module only translates between them and `cml.models`.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+import attrs
+from cml_api.api.admin import trigger_consolidation, trigger_forgetting
+from cml_api.api.dashboard import (
+    dashboard_bulk_action,
+    dashboard_components,
+    dashboard_config,
+    dashboard_consolidate,
+    dashboard_events,
+    dashboard_export_memories,
+    dashboard_facts,
+    dashboard_forget,
+    dashboard_graph_explore,
+    dashboard_graph_neo4j_config,
+    dashboard_graph_overview,
+    dashboard_graph_search,
+    dashboard_graph_stats,
+    dashboard_invalidate_fact,
+    dashboard_jobs,
+    dashboard_labile,
+    dashboard_memories,
+    dashboard_memory,
+    dashboard_overview,
+    dashboard_rate_limits,
+    dashboard_reconsolidate,
+    dashboard_request_stats,
+    dashboard_reset_database,
+    dashboard_retrieval,
+    dashboard_sessions,
+    dashboard_tenants,
+    dashboard_timeline,
+    dashboard_update_config,
+)
+from cml_api.api.memory import (
+    create_session,
+    delete_all_memories,
+    forget_memory,
+    get_memory_stats,
+    get_session_context,
+    health_check,
+    process_turn,
+    read_memory,
+    read_memory_stream,
+    session_read,
+    session_write,
+    update_memory,
+    write_memory,
+    write_memory_batch,
+)
+from cml_api.models import (
+    BulkAction,
+    BulkActionRequest,
+    ConfigUpdateRequest,
+    ConfigUpdateRequestUpdates,
+    CreateSessionRequest,
+    CreateSessionRequestMetadata,
+    DashboardConsolidateRequest,
+    DashboardForgetRequest,
+    DashboardReconsolidateRequest,
+    DashboardRetrievalRequest,
+    ForgetRequest,
+    ProcessTurnRequest,
+    ReadMemoryRequest,
+    RetrievalFormat,
+    UpdateMemoryMetadata,
+    UpdateMemoryRequest,
+    WriteBatchRequest,
+    WriteBatchTurn,
+    WriteBatchTurnMetadata,
+    WriteMemoryRequest,
+    WriteMemoryRequestMetadata,
+)
+from cml_api.models import ForgetAction as WireForgetAction
+from cml_api.models import MemoryType as WireMemoryType
+from cml_api.models import ResponseFormat as WireResponseFormat
+from cml_api.types import UNSET, Unset
+
+from ._exceptions import InvalidRequestError
+from .models import (
+    ForgetAction,
+    ForgetResponse,
+    HealthResponse,
+    MemoryItem,
+    MemoryType,
+    ReadResponse,
+    ResponseFormat,
+    SessionContextResponse,
+    SessionResponse,
+    StatsResponse,
+    TurnResponse,
+    UpdateResponse,
+    WriteResponse,
+    parse_datetime,
+)
+
+__all__ = [
+    "BATCH_FIELDS",
+    "MAX_BATCH_TURNS",
+    "Call",
+    "memory_item",
+    "read_response",
+]
+
+T = TypeVar("T")
+JSON = dict[str, Any]
+
+
+@attrs.frozen(slots=True)
+class Call(Generic[T]):
+    """One API operation, ready to send: a generated endpoint module, its arguments, a converter.
+
+    `endpoint` is a module of `cml_api.api`; its `_get_kwargs` builds the request and its
+    `_parse_response` parses a success, so the wire shape always comes from the spec.
+    """
+
+    endpoint: types.ModuleType
+    kwargs: Mapping[str, Any]
+    convert: Callable[[Any], T]
+    #: Send-time options the client applies (e.g. `X-Eval-Mode`).
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+
+
+#: The most turns `POST /memory/write_batch` accepts in one request.
+MAX_BATCH_TURNS = 500
+#: Write fields `write_batch` turns can carry; an item with any other field is written alone.
+BATCH_FIELDS = frozenset({"content", "metadata", "session_id", "timestamp", "turn_id"})
+FEEDBACK = ("correct", "incorrect", "outdated")
+
+
+def _opt(value: T | None) -> T | Unset:
+    """Leave a field out of the request when the caller did not give it."""
+    return UNSET if value is None else value
+
+
+def _wire_types(types: Iterable[MemoryType | str] | None) -> list[WireMemoryType] | Unset:
+    if types is None:
+        return UNSET
+    try:
+        return [WireMemoryType(str(t.value if isinstance(t, MemoryType) else t)) for t in types]
+    except ValueError as exc:
+        known = ", ".join(m.value for m in MemoryType)
+        raise InvalidRequestError(f"unknown memory type: {exc}; known types: {known}") from None
+
+
+def _text(value: str, name: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidRequestError(f"{name} must be a string, not {type(value).__name__}")
+    if not value.strip():
+        raise InvalidRequestError(f"{name} must not be empty")
+    return value
+
+
+def _to_dict(parsed: Any) -> JSON:
+    return dict(parsed.to_dict())
+
+
+def _to_dict_list(parsed: Any) -> list[JSON]:
+    return [dict(item.to_dict()) if hasattr(item, "to_dict") else dict(item) for item in parsed]
+
+
+def _unset_to_none(value: Any) -> Any:
+    return None if isinstance(value, Unset) else value
+
+
+# -- conversions from the generated models -----------------------------------------------------
+
+
+def memory_item(wire: Any) -> MemoryItem:
+    metadata = _unset_to_none(wire.metadata)
+    return MemoryItem(
+        id=wire.id,
+        text=wire.text,
+        type=wire.type,
+        confidence=wire.confidence,
+        relevance=wire.relevance,
+        timestamp=wire.timestamp,
+        metadata=metadata.to_dict() if metadata is not None else {},
+    )
+
+
+def _items(values: Any) -> list[MemoryItem]:
+    return [memory_item(v) for v in _unset_to_none(values) or ()]
+
+
+def read_response(wire: Any) -> ReadResponse:
+    meta = _unset_to_none(wire.retrieval_meta)
+    return ReadResponse(
+        query=wire.query,
+        memories=_items(wire.memories),
+        total_count=wire.total_count,
+        elapsed_ms=wire.elapsed_ms,
+        facts=_items(wire.facts),
+        preferences=_items(wire.preferences),
+        episodes=_items(wire.episodes),
+        constraints=_items(wire.constraints),
+        llm_context=_unset_to_none(wire.llm_context),
+        retrieval_meta=meta.to_dict() if meta is not None else None,
+    )
+
+
+def write_response(wire: Any) -> WriteResponse:
+    outcome = _unset_to_none(wire.eval_outcome)
+    return WriteResponse(
+        success=wire.success,
+        memory_id=_unset_to_none(wire.memory_id),
+        chunks_created=_unset_to_none(wire.chunks_created) or 0,
+        message=_unset_to_none(wire.message) or "",
+        eval_outcome=outcome.value if outcome is not None else None,
+        eval_reason=_unset_to_none(wire.eval_reason),
+    )
+
+
+# -- memory ------------------------------------------------------------------------------------
+
+
+def write(
+    content: str,
+    *,
+    context_tags: Sequence[str] | None = None,
+    session_id: str | None = None,
+    memory_type: MemoryType | str | None = None,
+    namespace: str | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    turn_id: str | None = None,
+    agent_id: str | None = None,
+    timestamp: datetime | None = None,
+    eval_mode: bool = False,
+) -> Call[WriteResponse]:
+    types = _wire_types([memory_type] if memory_type is not None else None)
+    body = WriteMemoryRequest(
+        content=_text(content, "content"),
+        context_tags=_opt(list(context_tags) if context_tags is not None else None),
+        session_id=_opt(session_id),
+        memory_type=types[0] if not isinstance(types, Unset) else UNSET,
+        namespace=_opt(namespace),
+        metadata=WriteMemoryRequestMetadata.from_dict(dict(metadata)) if metadata else UNSET,
+        turn_id=_opt(turn_id),
+        agent_id=_opt(agent_id),
+        timestamp=_opt(timestamp),
+    )
+    headers = {"X-Eval-Mode": "true"} if eval_mode else {}
+    return Call(write_memory, {"body": body}, write_response, headers=headers)
+
+
+def batch_turns(items: Sequence[Mapping[str, Any]], session_id: str | None) -> Call[Any]:
+    turns = []
+    for item in items:
+        metadata = item.get("metadata")
+        turns.append(
+            WriteBatchTurn(
+                content=_text(item["content"], "content"),
+                metadata=WriteBatchTurnMetadata.from_dict(dict(metadata)) if metadata else UNSET,
+                session_id=_opt(item.get("session_id", session_id)),
+                timestamp=_opt(item.get("timestamp")),
+                turn_id=_opt(item.get("turn_id")),
+            )
+        )
+    return Call(write_memory_batch, {"body": WriteBatchRequest(turns=turns)}, lambda wire: wire)
+
+
+def _read_body(
+    *,
+    query: str,
+    max_results: int,
+    context_filter: Sequence[str] | None,
+    memory_types: Sequence[MemoryType | str] | None,
+    since: datetime | None,
+    until: datetime | None,
+    response_format: ResponseFormat,
+    user_timezone: str | None,
+) -> ReadMemoryRequest:
+    if not 1 <= max_results <= 50:
+        raise InvalidRequestError(f"max_results must be between 1 and 50, not {max_results}")
+    try:
+        wire_format = WireResponseFormat(response_format)
+    except ValueError:
+        raise InvalidRequestError(
+            f"response_format must be 'packet', 'list' or 'llm_context', not {response_format!r}"
+        ) from None
+    return ReadMemoryRequest(
+        query=_text(query, "query"),
+        max_results=max_results,
+        context_filter=_opt(list(context_filter) if context_filter is not None else None),
+        memory_types=_wire_types(memory_types),
+        since=_opt(since),
+        until=_opt(until),
+        format_=wire_format,
+        user_timezone=_opt(user_timezone),
+    )
+
+
+def read(
+    query: str,
+    *,
+    max_results: int = 10,
+    context_filter: Sequence[str] | None = None,
+    memory_types: Sequence[MemoryType | str] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    response_format: ResponseFormat = "packet",
+    user_timezone: str | None = None,
+    session_id: str | None = None,
+) -> Call[ReadResponse]:
+    body = _read_body(
+        query=query,
+        max_results=max_results,
+        context_filter=context_filter,
+        memory_types=memory_types,
+        since=since,
+        until=until,
+        response_format=response_format,
+        user_timezone=user_timezone,
+    )
+    if session_id is not None:
+        return Call(session_read, {"session_id": session_id, "body": body}, read_response)
+    return Call(read_memory, {"body": body}, read_response)
+
+
+def read_stream(
+    query: str,
+    *,
+    max_results: int = 10,
+    context_filter: Sequence[str] | None = None,
+    memory_types: Sequence[MemoryType | str] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    user_timezone: str | None = None,
+) -> Call[None]:
+    body = _read_body(
+        query=query,
+        max_results=max_results,
+        context_filter=context_filter,
+        memory_types=memory_types,
+        since=since,
+        until=until,
+        response_format="packet",
+        user_timezone=user_timezone,
+    )
+    return Call(read_memory_stream, {"body": body}, lambda _: None)
+
+
+def turn(
+    user_message: str,
+    *,
+    assistant_response: str | None = None,
+    session_id: str | None = None,
+    max_context_tokens: int = 1500,
+    timestamp: datetime | None = None,
+    user_timezone: str | None = None,
+) -> Call[TurnResponse]:
+    body = ProcessTurnRequest(
+        user_message=_text(user_message, "user_message"),
+        assistant_response=_opt(assistant_response),
+        session_id=_opt(session_id),
+        max_context_tokens=max_context_tokens,
+        timestamp=_opt(timestamp),
+        user_timezone=_opt(user_timezone),
+    )
+
+    def convert(wire: Any) -> TurnResponse:
+        return TurnResponse(
+            memory_context=wire.memory_context,
+            memories_retrieved=wire.memories_retrieved,
+            memories_stored=wire.memories_stored,
+            reconsolidation_applied=bool(_unset_to_none(wire.reconsolidation_applied)),
+        )
+
+    return Call(process_turn, {"body": body}, convert)
+
+
+def update(
+    memory_id: UUID | str,
+    *,
+    text: str | None = None,
+    confidence: float | None = None,
+    importance: float | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    feedback: str | None = None,
+) -> Call[UpdateResponse]:
+    if feedback is not None and feedback not in FEEDBACK:
+        raise InvalidRequestError(
+            f"feedback must be one of {', '.join(FEEDBACK)}, not {feedback!r}"
+        )
+    for name, value in (("confidence", confidence), ("importance", importance)):
+        if value is not None and not 0.0 <= value <= 1.0:
+            raise InvalidRequestError(f"{name} must be between 0 and 1, not {value}")
+    body = UpdateMemoryRequest(
+        memory_id=_uuid(memory_id, "memory_id"),
+        text=_opt(_text(text, "text") if text is not None else None),
+        confidence=_opt(confidence),
+        importance=_opt(importance),
+        metadata=UpdateMemoryMetadata.from_dict(dict(metadata)) if metadata is not None else UNSET,
+        feedback=_opt(feedback),
+    )
+
+    def convert(wire: Any) -> UpdateResponse:
+        return UpdateResponse(
+            success=wire.success,
+            memory_id=wire.memory_id,
+            version=wire.version,
+            message=_unset_to_none(wire.message) or "",
+        )
+
+    return Call(update_memory, {"body": body}, convert)
+
+
+def namespace_name(namespace: str) -> str:
+    return _text(namespace, "namespace")
+
+
+def tenant_name(tenant_id: str) -> str:
+    return _text(tenant_id, "tenant_id")
+
+
+class MemoryPager:
+    """Walks the dashboard memory listing page by page for `iter_memories`."""
+
+    def __init__(
+        self,
+        *,
+        memory_types: Sequence[MemoryType | str] | None,
+        status: str | None,
+        batch_size: int,
+    ) -> None:
+        if not 1 <= batch_size <= 200:
+            raise InvalidRequestError(f"batch_size must be between 1 and 200, not {batch_size}")
+        self._types = {str(t.value if isinstance(t, MemoryType) else t) for t in memory_types or ()}
+        # One type can be filtered by the server; several are filtered here.
+        self._type = next(iter(self._types)) if len(self._types) == 1 else None
+        self._status = status
+        self._size = batch_size
+        self._page = 1
+        self._done = False
+
+    def next_call(self) -> Call[JSON] | None:
+        if self._done:
+            return None
+        return memories_page(
+            tenant_id=None,
+            page=self._page,
+            per_page=self._size,
+            type=self._type,
+            status=self._status,
+            search=None,
+            sort_by="timestamp",
+            order="asc",
+        )
+
+    def take(self, page: JSON) -> list[MemoryItem]:
+        items = page.get("items", [])
+        self._done = not items or self._page >= int(page.get("total_pages", self._page))
+        self._page += 1
+        return [
+            MemoryItem(
+                id=item["id"],
+                text=item["text"],
+                type=item["type"],
+                confidence=item.get("confidence", 0.5),
+                relevance=1.0,
+                timestamp=item.get("timestamp") or item.get("written_at") or _EPOCH,
+                metadata={k: v for k, v in item.items() if k not in _ITEM_FIELDS},
+            )
+            for item in items
+            if not self._types or item["type"] in self._types
+        ]
+
+
+_ITEM_FIELDS = frozenset({"id", "text", "type", "confidence", "timestamp"})
+_EPOCH = "1970-01-01T00:00:00+00:00"
+
+
+def _uuid(value: UUID | str, name: str) -> UUID:
+    try:
+        return value if isinstance(value, UUID) else UUID(str(value))
+    except ValueError:
+        raise InvalidRequestError(f"{name} is not a UUID: {value!r}") from None
+
+
+def forget(
+    *,
+    memory_ids: Sequence[UUID | str] | None = None,
+    query: str | None = None,
+    before: datetime | None = None,
+    action: ForgetAction = "delete",
+) -> Call[ForgetResponse]:
+    if not memory_ids and query is None and before is None:
+        raise InvalidRequestError("forget needs memory_ids, query or before (or several)")
+    try:
+        wire_action = WireForgetAction(action)
+    except ValueError:
+        raise InvalidRequestError(
+            f"action must be 'delete', 'archive' or 'silence', not {action!r}"
+        ) from None
+    body = ForgetRequest(
+        memory_ids=[_uuid(m, "memory_ids") for m in memory_ids] if memory_ids else UNSET,
+        query=_opt(query),
+        before=_opt(before),
+        action=wire_action,
+    )
+
+    def convert(wire: Any) -> ForgetResponse:
+        return ForgetResponse(
+            success=wire.success,
+            affected_count=wire.affected_count,
+            message=_unset_to_none(wire.message) or "",
+        )
+
+    return Call(forget_memory, {"body": body}, convert)
+
+
+def stats() -> Call[StatsResponse]:
+    def convert(wire: Any) -> StatsResponse:
+        return StatsResponse(
+            total_memories=wire.total_memories,
+            active_memories=wire.active_memories,
+            silent_memories=wire.silent_memories,
+            archived_memories=wire.archived_memories,
+            by_type=dict(wire.by_type.to_dict()),
+            avg_confidence=wire.avg_confidence,
+            avg_importance=wire.avg_importance,
+            estimated_size_mb=wire.estimated_size_mb,
+            oldest_memory=_unset_to_none(wire.oldest_memory),
+            newest_memory=_unset_to_none(wire.newest_memory),
+        )
+
+    return Call(get_memory_stats, {}, convert)
+
+
+def health() -> Call[HealthResponse]:
+    def convert(wire: Any) -> HealthResponse:
+        return HealthResponse(
+            status=wire.status,
+            timestamp=_unset_to_none(wire.timestamp),
+            version=_unset_to_none(wire.version),
+            api_version=_unset_to_none(wire.api_version),
+        )
+
+    return Call(health_check, {}, convert)
+
+
+def delete_all(*, confirm: bool) -> Call[int]:
+    if confirm is not True:
+        raise InvalidRequestError(
+            "delete_all removes every memory of the tenant; pass confirm=True to do it"
+        )
+    return Call(delete_all_memories, {}, lambda wire: int(wire.affected_count))
+
+
+# -- sessions ----------------------------------------------------------------------------------
+
+
+def create_session_call(
+    *, name: str | None = None, ttl_hours: int = 24, metadata: Mapping[str, Any] | None = None
+) -> Call[SessionResponse]:
+    if ttl_hours is not None and ttl_hours <= 0:
+        raise InvalidRequestError(f"ttl_hours must be positive, not {ttl_hours}")
+    body = CreateSessionRequest(
+        name=_opt(name),
+        ttl_hours=ttl_hours,
+        metadata=CreateSessionRequestMetadata.from_dict(dict(metadata)) if metadata else UNSET,
+    )
+
+    def convert(wire: Any) -> SessionResponse:
+        return SessionResponse(
+            session_id=wire.session_id,
+            created_at=wire.created_at,
+            expires_at=_unset_to_none(wire.expires_at),
+        )
+
+    return Call(create_session, {"body": body}, convert)
+
+
+def session_context(session_id: str) -> Call[SessionContextResponse]:
+    def convert(wire: Any) -> SessionContextResponse:
+        return SessionContextResponse(
+            session_id=wire.session_id,
+            messages=_items(wire.messages),
+            tool_results=_items(wire.tool_results),
+            scratch_pad=_items(wire.scratch_pad),
+            context_string=_unset_to_none(wire.context_string) or "",
+        )
+
+    return Call(get_session_context, {"session_id": _text(session_id, "session_id")}, convert)
+
+
+def write_in_session(session_id: str, write_call: Call[WriteResponse]) -> Call[WriteResponse]:
+    """The same write, sent to the session's own route."""
+    kwargs = {"session_id": _text(session_id, "session_id"), **write_call.kwargs}
+    return Call(session_write, kwargs, write_call.convert, headers=write_call.headers)
+
+
+# -- admin and dashboard -----------------------------------------------------------------------
+
+
+def _admin(
+    endpoint: Any, kwargs: Mapping[str, Any] | None = None, convert: Any = _to_dict
+) -> Call[Any]:
+    # Admin key and CSRF header are added by the client from the route (see _base_client).
+    return Call(endpoint, dict(kwargs or {}), convert)
+
+
+def admin_consolidate(user_id: str) -> Call[JSON]:
+    return _admin(trigger_consolidation, {"user_id": _text(user_id, "user_id")}, _free_form)
+
+
+def admin_forget(user_id: str, *, dry_run: bool = True) -> Call[JSON]:
+    return _admin(
+        trigger_forgetting, {"user_id": _text(user_id, "user_id"), "dry_run": dry_run}, _free_form
+    )
+
+
+def _free_form(parsed: Any) -> Any:
+    if hasattr(parsed, "to_dict"):
+        return dict(parsed.to_dict())
+    return parsed
+
+
+def consolidate(tenant_id: str, user_id: str | None) -> Call[JSON]:
+    body = DashboardConsolidateRequest(tenant_id=tenant_id, user_id=_opt(user_id))
+    return _admin(dashboard_consolidate, {"body": body}, _free_form)
+
+
+def reconsolidate(tenant_id: str, user_id: str | None) -> Call[JSON]:
+    body = DashboardReconsolidateRequest(tenant_id=tenant_id, user_id=_opt(user_id))
+    return _admin(dashboard_reconsolidate, {"body": body}, _free_form)
+
+
+def run_forgetting(
+    tenant_id: str, user_id: str | None, *, dry_run: bool, max_memories: int
+) -> Call[JSON]:
+    body = DashboardForgetRequest(
+        tenant_id=tenant_id, user_id=_opt(user_id), dry_run=dry_run, max_memories=max_memories
+    )
+    return _admin(dashboard_forget, {"body": body}, _free_form)
+
+
+def bulk_memory_action(memory_ids: Sequence[UUID | str], action: str) -> Call[JSON]:
+    try:
+        wire_action = BulkAction(action)
+    except ValueError:
+        raise InvalidRequestError(
+            f"action must be 'archive', 'silence' or 'delete', not {action!r}"
+        ) from None
+    body = BulkActionRequest(
+        memory_ids=[_uuid(m, "memory_ids") for m in memory_ids], action=wire_action
+    )
+    return _admin(dashboard_bulk_action, {"body": body}, _free_form)
+
+
+def component_health() -> Call[JSON]:
+    return _admin(dashboard_components)
+
+
+def dashboard_export(tenant_id: str | None) -> Call[list[JSON]]:
+    return _admin(dashboard_export_memories, {"tenant_id": _opt(tenant_id)}, _to_dict_list)
+
+
+def facts(
+    *, tenant_id: str | None, category: str | None, current_only: bool, limit: int, offset: int
+) -> Call[JSON]:
+    kwargs = {
+        "tenant_id": _opt(tenant_id),
+        "category": _opt(category),
+        "current_only": current_only,
+        "limit": limit,
+        "offset": offset,
+    }
+    return _admin(dashboard_facts, kwargs)
+
+
+def invalidate_fact(fact_id: str) -> Call[JSON]:
+    return _admin(dashboard_invalidate_fact, {"fact_id": _text(fact_id, "fact_id")}, _free_form)
+
+
+def memories_page(
+    *,
+    tenant_id: str | None,
+    page: int,
+    per_page: int,
+    type: str | None,
+    status: str | None,
+    search: str | None,
+    sort_by: str,
+    order: str,
+) -> Call[JSON]:
+    kwargs = {
+        "tenant_id": _opt(tenant_id),
+        "page": page,
+        "per_page": per_page,
+        "type_": _opt(type),
+        "status": _opt(status),
+        "search": _opt(search),
+        "sort_by": sort_by,
+        "order": order,
+    }
+    return _admin(dashboard_memories, kwargs)
+
+
+def memory_detail(memory_id: UUID | str) -> Call[JSON]:
+    return _admin(dashboard_memory, {"memory_id": _uuid(memory_id, "memory_id")})
+
+
+def neo4j_config() -> Call[JSON]:
+    return _admin(dashboard_graph_neo4j_config)
+
+
+def overview(tenant_id: str | None) -> Call[JSON]:
+    return _admin(dashboard_overview, {"tenant_id": _opt(tenant_id)})
+
+
+def timeline(tenant_id: str | None, days: int, metric: str = "memories") -> Call[JSON]:
+    # Kept for upstream compatibility; the server's timeline counts memories and nothing else.
+    if metric != "memories":
+        raise InvalidRequestError(f"the server's timeline only counts 'memories', not {metric!r}")
+    return _admin(dashboard_timeline, {"tenant_id": _opt(tenant_id), "days": days})
+
+
+def explore_graph(tenant_id: str | None, entity: str, scope_id: str, depth: int) -> Call[JSON]:
+    kwargs = {
+        "tenant_id": _opt(tenant_id),
+        "entity": _text(entity, "entity"),
+        "scope_id": scope_id,
+        "depth": depth,
+    }
+    return _admin(dashboard_graph_explore, kwargs)
+
+
+def get_config() -> Call[JSON]:
+    return _admin(dashboard_config)
+
+
+def update_config(updates: Mapping[str, Any]) -> Call[JSON]:
+    body = ConfigUpdateRequest(updates=ConfigUpdateRequestUpdates.from_dict(dict(updates)))
+    return _admin(dashboard_update_config, {"body": body}, _free_form)
+
+
+def events(*, page: int, per_page: int, event_type: str | None) -> Call[JSON]:
+    return _admin(
+        dashboard_events, {"page": page, "per_page": per_page, "event_type": _opt(event_type)}
+    )
+
+
+def events_since(page: JSON, since: datetime | None) -> JSON:
+    """Drop events older than `since` (the server's event list has no such filter)."""
+    if since is None:
+        return page
+    cutoff = parse_datetime(since)
+    kept = [
+        event
+        for event in page.get("items", [])
+        if event.get("created_at") is None or parse_datetime(event["created_at"]) >= cutoff
+    ]
+    return {**page, "items": kept}
+
+
+def graph_stats() -> Call[JSON]:
+    return _admin(dashboard_graph_stats)
+
+
+def jobs(tenant_id: str | None, job_type: str | None, limit: int) -> Call[JSON]:
+    return _admin(
+        dashboard_jobs,
+        {"tenant_id": _opt(tenant_id), "job_type": _opt(job_type), "limit": limit},
+    )
+
+
+def labile(tenant_id: str | None) -> Call[JSON]:
+    return _admin(dashboard_labile, {"tenant_id": _opt(tenant_id)})
+
+
+def rate_limits() -> Call[JSON]:
+    return _admin(dashboard_rate_limits)
+
+
+def request_stats(hours: int) -> Call[JSON]:
+    return _admin(dashboard_request_stats, {"hours": hours})
+
+
+def sessions(tenant_id: str | None) -> Call[JSON]:
+    return _admin(dashboard_sessions, {"tenant_id": _opt(tenant_id)})
+
+
+def graph_overview(tenant_id: str | None, scope_id: str | None) -> Call[JSON]:
+    return _admin(
+        dashboard_graph_overview, {"tenant_id": _opt(tenant_id), "scope_id": _opt(scope_id)}
+    )
+
+
+def tenants() -> Call[JSON]:
+    return _admin(dashboard_tenants)
+
+
+def reset_database(*, confirm: bool) -> Call[JSON]:
+    if confirm is not True:
+        raise InvalidRequestError(
+            "reset_database erases the whole server database; pass confirm=True to do it"
+        )
+    return _admin(dashboard_reset_database, {}, _free_form)
+
+
+def search_graph(query: str, tenant_id: str | None, limit: int) -> Call[JSON]:
+    kwargs = {"query": _text(query, "query"), "tenant_id": _opt(tenant_id), "limit": limit}
+    return _admin(dashboard_graph_search, kwargs)
+
+
+def test_retrieval(
+    query: str,
+    *,
+    tenant_id: str,
+    max_results: int,
+    context_filter: Sequence[str] | None,
+    memory_types: Sequence[str] | None,
+    response_format: ResponseFormat,
+) -> Call[JSON]:
+    body = DashboardRetrievalRequest(
+        tenant_id=tenant_id,
+        query=_text(query, "query"),
+        max_results=max_results,
+        context_filter=_opt(list(context_filter) if context_filter is not None else None),
+        memory_types=_opt(list(memory_types) if memory_types is not None else None),
+        format_=RetrievalFormat(response_format),
+    )
+    return _admin(dashboard_retrieval, {"body": body})

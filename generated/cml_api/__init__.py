@@ -1,0 +1,18 @@
+"""Low-level client for the Cognitive Memory Layer API, generated from openapi/. Do not edit by hand.
+
+`__api_version__` is the server API version of the document it was generated from (`info.version`),
+and `__spec_sha256__` the SHA-256 of that document's bytes, so a deployment can tell exactly which
+contract it speaks.
+"""
+
+from .client import AuthenticatedClient, Client
+
+__api_version__ = "1.5.1"
+__spec_sha256__ = "b4d3a4d76848103856f05c66f25f6605161d80d9eb4fab2bd87b29aa7cda76f9"
+
+__all__ = (
+    "AuthenticatedClient",
+    "Client",
+    "__api_version__",
+    "__spec_sha256__",
+)

@@ -1,0 +1,55 @@
+"""Sessions for py-cml. `nox -l` lists them; the CI command is in README.md and .ci/run."""
+
+from __future__ import annotations
+
+import nox
+
+nox.needs_version = ">=2024.3.2"
+nox.options.default_venv_backend = "venv"
+nox.options.sessions = ["drift", "lint", "typecheck", "tests"]
+
+PYTHON = "3.11"
+GENERATOR = "generator/requirements.txt"
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Run the test suite (unit, contract and loopback integration tests)."""
+    session.install("-e", ".[dev,server,embeddings]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """Lint and format-check the hand-written code with ruff (generated/ is excluded)."""
+    session.install("-r", GENERATOR)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """Type-check cml/ with mypy in strict mode."""
+    session.install("-e", ".[dev,server,embeddings]", "mypy>=1.11", "types-python-dateutil")
+    session.run("mypy", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def regen(session: nox.Session) -> None:
+    """Regenerate generated/cml_api from openapi/cml-api.yaml with the pinned generator."""
+    session.install("-r", GENERATOR)
+    session.run("python", "generator/generate.py", "regen", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def drift(session: nox.Session) -> None:
+    """Fail if regenerating from openapi/ would change anything in generated/."""
+    session.install("-r", GENERATOR)
+    session.run("python", "generator/generate.py", "drift", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def spec(session: nox.Session) -> None:
+    """Refresh openapi/ from a server: `nox -s spec -- --from-url http://HOST:PORT/openapi.json`."""
+    session.install("-r", GENERATOR)
+    session.run("python", "generator/generate.py", "spec", *session.posargs)
