@@ -15,7 +15,8 @@ GENERATOR = "generator/requirements.txt"
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """Run the test suite (unit, contract and loopback integration tests)."""
-    session.install("-e", ".[dev,server,embeddings]")
+    # The generator is needed too: tests/test_generator.py regenerates into temporary folders.
+    session.install("-e", ".[dev,server,embeddings]", "-r", GENERATOR)
     session.run("pytest", *session.posargs)
 
 

@@ -3,7 +3,8 @@
 ```python
 import cml
 
-with cml.CognitiveMemoryLayer() as memory:          # a CML server (CML_BASE_URL, CML_API_KEY)
+with cml.EmbeddedCognitiveMemoryLayer() as memory:  # in-process, on SQLite; or
+# with cml.CognitiveMemoryLayer() as memory:        # a CML server (CML_BASE_URL, CML_API_KEY)
     memory.write("User prefers vegetarian food and lives in Paris.")
     print(memory.read("What does the user eat?").context)
 ```
@@ -34,6 +35,7 @@ from ._exceptions import (
     VersionMismatchError,
 )
 from ._version import __version__
+from .embedded import AsyncEmbeddedCognitiveMemoryLayer, EmbeddedCognitiveMemoryLayer
 from .models import (
     ForgetResponse,
     HealthResponse,
@@ -54,6 +56,7 @@ from .models import (
 __all__ = [
     "APIStatusError",
     "AsyncCognitiveMemoryLayer",
+    "AsyncEmbeddedCognitiveMemoryLayer",
     "AsyncSessionScope",
     "AuthenticationError",
     "AuthorizationError",
@@ -65,6 +68,7 @@ __all__ = [
     "CognitiveMemoryLayer",
     "ConfigurationError",
     "ConflictError",
+    "EmbeddedCognitiveMemoryLayer",
     "FieldError",
     "ForgetResponse",
     "HealthResponse",

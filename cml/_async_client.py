@@ -21,7 +21,7 @@ import httpx
 
 from . import _operations as ops
 from ._base_client import BaseClient, Call
-from ._batch import batch_read_error, plan_batch
+from ._batch import batch_read_error, plan_batch, plan_reads
 from ._chat import ChatResponse, build_messages, check_llm_reply, collect_text, collect_text_async
 from ._config import CMLConfig
 from ._constants import DEFAULT_CONCURRENCY
@@ -452,11 +452,10 @@ class AsyncCognitiveMemoryLayer(BaseClient):
         response_format: ResponseFormat = "packet",
     ) -> list[ReadResponse]:
         """Run several reads concurrently; one result per query, in order, failures included."""
-        calls = [
-            (i, ops.read(q, max_results=max_results, response_format=response_format))
-            for i, q in enumerate(queries)
-        ]
-        results: list[ReadResponse | None] = [None] * len(queries)
+        calls, rejected = plan_reads(
+            queries, max_results=max_results, response_format=response_format
+        )
+        results: list[ReadResponse | None] = [rejected.get(i) for i in range(len(queries))]
         await self._run_all(calls, results, lambda i, exc: batch_read_error(queries[i], exc))
         return [r for r in results if r is not None]
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import httpx
+
 from cml_api import Client as _GeneratedClient
 from cml_api import __api_version__
 from cml_api.models import MemoryItem as WireMemoryItem
@@ -25,7 +26,7 @@ from ._exceptions import (
     error_from_response,
     error_from_transport,
 )
-from ._logging import log_request, register_secrets, setup_logging
+from ._logging import display_url, log_request, redact, register_secrets, setup_logging
 from ._operations import Call, memory_item
 from ._retry import new_idempotency_key, parse_retry_after, retry_delay, should_retry_status
 from ._version import __version__
@@ -83,8 +84,19 @@ class BaseClient:
             )
         elif any(
             v is not None
-            for v in (api_key, base_url, tenant_id, timeout, max_retries, retry_delay, verify_ssl)
+            for v in (
+                api_key,
+                admin_api_key,
+                base_url,
+                tenant_id,
+                timeout,
+                max_retries,
+                retry_delay,
+                verify_ssl,
+                default_headers,
+            )
         ):
+            # Every setting counts: one given beside config= would otherwise be dropped silently.
             raise ConfigurationError(
                 "pass either config= or individual settings, not both",
                 hint="Use attrs.evolve(config, ...) to change one setting of a CMLConfig.",
@@ -137,7 +149,9 @@ class BaseClient:
         """
         args: dict[str, Any] = dict(call.endpoint._get_kwargs(**call.kwargs))
         args["method"] = str(args["method"]).upper()
-        headers = dict(self._config.default_headers)
+        # Case-insensitive: a default header spelled `x-api-key` or `user-agent` is replaced by
+        # the client's own, never sent beside it (a server reads the first of two).
+        headers = httpx.Headers(dict(self._config.default_headers))
         headers.update(args.pop("headers", {}) or {})
         headers["User-Agent"] = f"py-cml/{__version__}"
         headers["X-Tenant-ID"] = self._tenant_id
@@ -163,15 +177,42 @@ class BaseClient:
         return tuple(k for k in (self._config.api_key, self._config.admin_api_key) if k)
 
     def _result(self, call: Call[T], response: httpx.Response) -> T:
-        """Turn a response into the call's result, or raise the mapped error."""
+        """Turn a response into the call's result, or raise the mapped error.
+
+        A success whose body is not what the API promises (an HTML page from a proxy, another
+        service at the base URL, an undocumented status) raises `CMLError`, never a bare
+        `ValueError` or `KeyError` from deep inside the parser.
+        """
         if response.status_code >= 400:
             raise self._status_error(response)
-        parsed = call.endpoint._parse_response(client=self._parser_client, response=response)
-        return call.convert(parsed)
+        try:
+            parsed = call.endpoint._parse_response(client=self._parser_client, response=response)
+            if parsed is None:
+                raise ValueError(f"undocumented status {response.status_code}")
+            return call.convert(parsed)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise self._malformed_response(response, exc) from exc
 
     def _status_error(self, response: httpx.Response) -> CMLError:
         return error_from_response(
             response.status_code, response.headers, response.content, secrets=self._secrets
+        )
+
+    def _malformed_response(self, response: httpx.Response, exc: Exception) -> CMLError:
+        # Built like an error response, for the request id and the masked, parsed body.
+        like_error = self._status_error(response)
+        request = response.request
+        reason = redact(f"{type(exc).__name__}: {exc}", self._secrets)
+        return CMLError(
+            f"the server's answer to {request.method} {display_url(str(request.url))} does not "
+            f"match the API ({reason})",
+            status_code=response.status_code,
+            request_id=like_error.request_id,
+            body=like_error.body,
+            hint=(
+                "Check that CML_BASE_URL points at a CML server (not a proxy's or another "
+                "service's page) and that its version is compatible (check_server())."
+            ),
         )
 
     def _transport_error(self, exc: Exception) -> CMLError:

@@ -15,9 +15,9 @@ import attrs
 from . import _operations as ops
 from ._exceptions import CMLError, InvalidRequestError
 from ._operations import Call
-from .models import ReadResponse, WriteResponse
+from .models import ReadResponse, ResponseFormat, WriteResponse
 
-__all__ = ["BatchPlan", "batch_read_error", "plan_batch"]
+__all__ = ["BatchPlan", "batch_read_error", "plan_batch", "plan_reads"]
 
 
 def write_error(exc: CMLError) -> WriteResponse:
@@ -101,3 +101,26 @@ def plan_batch(
         )
     ]
     return BatchPlan(batches=batches, singles=singles, rejected=rejected)
+
+
+def plan_reads(
+    queries: Sequence[str], *, max_results: int, response_format: ResponseFormat
+) -> tuple[list[tuple[int, Call[ReadResponse]]], dict[int, ReadResponse]]:
+    """The reads to send, by index, and an error result for each query refused before sending.
+
+    Arguments shared by every query are checked first and raise, as `read` does: they would
+    fail every query alike. A bad query (empty, not a string) fails only its own result.
+    """
+    if isinstance(queries, (str, bytes)) or not isinstance(queries, Sequence):
+        raise InvalidRequestError("batch_read takes a list of query strings")
+    ops.read("-", max_results=max_results, response_format=response_format)
+    calls: list[tuple[int, Call[ReadResponse]]] = []
+    rejected: dict[int, ReadResponse] = {}
+    for index, query in enumerate(queries):
+        try:
+            calls.append(
+                (index, ops.read(query, max_results=max_results, response_format=response_format))
+            )
+        except InvalidRequestError as exc:
+            rejected[index] = batch_read_error(str(query), exc)
+    return calls, rejected

@@ -50,6 +50,12 @@ def check_llm_reply(reply: Any, *, sync: bool) -> Any:
         )
     if isinstance(reply, str) or hasattr(reply, "__aiter__") or inspect.isawaitable(reply):
         return reply
+    if isinstance(reply, bytes | bytearray):
+        return bytes(reply).decode("utf-8", errors="replace")
+    if hasattr(reply, "choices"):
+        # A whole OpenAI-style completion, returned as is. Some (pydantic models) are iterable
+        # over their fields, which would otherwise be taken for chunks and yield no text.
+        return chunk_text(reply)
     if isinstance(reply, Iterable):
         return reply
     raise TypeError(

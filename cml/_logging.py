@@ -42,6 +42,9 @@ _KEY_ASSIGNMENT = re.compile(
 )
 
 
+_MIN_SUBSTRING_SECRET = 8
+
+
 def redact(text: str, secrets: Iterable[str | None]) -> str:
     """
     `text` with every known secret, and anything written as an API-key assignment, masked.
@@ -49,7 +52,12 @@ def redact(text: str, secrets: Iterable[str | None]) -> str:
     Longer secrets go first, so a key that contains another is masked whole.
     """
     for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-        text = text.replace(secret, MASK)
+        if len(secret) >= _MIN_SUBSTRING_SECRET:
+            text = text.replace(secret, MASK)
+        else:
+            # A very short "key" is also an ordinary word fragment: mask it only standing alone,
+            # or every "k" in the log would vanish.
+            text = re.sub(rf"(?<![\w-]){re.escape(secret)}(?![\w-])", MASK, text)
     return _KEY_ASSIGNMENT.sub(rf"\g<name>\g<sep>{MASK}", text)
 
 

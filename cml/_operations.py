@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 import attrs
+
 from cml_api.api.admin import trigger_consolidation, trigger_forgetting
 from cml_api.api.dashboard import (
     dashboard_bulk_action,
@@ -184,7 +185,7 @@ def memory_item(wire: Any) -> MemoryItem:
     return MemoryItem(
         id=wire.id,
         text=wire.text,
-        type=wire.type,
+        type=wire.type_,
         confidence=wire.confidence,
         relevance=wire.relevance,
         timestamp=wire.timestamp,

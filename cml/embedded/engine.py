@@ -1,0 +1,1122 @@
+"""The memory engine: every operation of the CML API, in-process, on one SQLite file.
+
+`Engine` is synchronous and thread-safe; the embedded clients and the local server (`cml serve`)
+are thin layers over it, and it returns the same `cml.models` as the HTTP clients. Every public
+method takes the tenant first: tenants never see each other's data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from .._context import format_sections, group_of
+from .._exceptions import InvalidRequestError, NotFoundError
+from ..chunking import ChunkingConfig, chunk_text
+from ..models import (
+    ForgetResponse,
+    MemoryItem,
+    MemoryType,
+    ReadResponse,
+    SessionContextResponse,
+    SessionResponse,
+    StatsResponse,
+    TurnResponse,
+    UpdateResponse,
+    WriteResponse,
+    parse_datetime,
+)
+from . import retrieval
+from .classify import classify
+from .embedders import Embedder, resolve_embedder
+from .extract import extract
+from .storage import Store
+
+__all__ = ["MAX_CONTENT_CHARS", "Engine", "default_db_path"]
+
+logger = logging.getLogger("cml")
+
+#: The wire contract's limit for one write's content.
+MAX_CONTENT_CHARS = 100_000
+#: Content longer than this is stored as linked chunk memories.
+CHUNK_THRESHOLD_CHARS = 2_000
+_CHUNKING = ChunkingConfig(strategy="sentence", max_chunk_size=8, overlap_size=1)
+# Retrieval looks at this many candidates from each search before ranking.
+_CANDIDATES = 100
+# Two texts closer than this (cosine) are the same memory said again: reinforce, don't store.
+NEAR_DUPLICATE_COSINE = 0.97
+# A turn injects only memories at least this relevant (the CML server's rule).
+TURN_MIN_RELEVANCE = 0.3
+# Access counts are written in batches, not on every read.
+_ACCESS_FLUSH_EVERY = 256
+_ACCESS_FLUSH_SECONDS = 2.0
+
+_VALID_TYPES = frozenset(t.value for t in MemoryType)
+_SINGLE_VALUED = frozenset({"lives_in", "works_at", "named", "born_in", "is_a"})
+
+
+def default_db_path() -> Path:
+    """Where embedded memories live when no `db_path` is given: one file per user."""
+    import os
+
+    base = os.environ.get("CML_DB_PATH")
+    if base:
+        return Path(base).expanduser()
+    data_home = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return data_home / "py-cml" / "memory.db"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    return parse_datetime(moment).astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _hash(text: str) -> str:
+    normalized = " ".join(text.lower().split())
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+
+
+def _check_text(value: Any, name: str, *, limit: int = MAX_CONTENT_CHARS) -> str:
+    if not isinstance(value, str):
+        raise InvalidRequestError(f"{name} must be a string, not {type(value).__name__}")
+    if not value.strip():
+        raise InvalidRequestError(f"{name} must not be empty")
+    if len(value) > limit:
+        raise InvalidRequestError(f"{name} is {len(value)} characters; the limit is {limit}")
+    if "\x00" in value:
+        raise InvalidRequestError(f"{name} contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidRequestError(f"{name} is not valid UTF-8 text (lone surrogates)") from None
+    return value
+
+
+def _check_type(memory_type: Any) -> str | None:
+    if memory_type is None:
+        return None
+    value = str(memory_type.value if isinstance(memory_type, MemoryType) else memory_type)
+    if value not in _VALID_TYPES:
+        raise InvalidRequestError(
+            f"unknown memory type {value!r}; known: {', '.join(sorted(_VALID_TYPES))}"
+        )
+    return value
+
+
+def _check_tags(tags: Any) -> list[str]:
+    if tags is None:
+        return []
+    if isinstance(tags, str) or not all(isinstance(t, str) for t in tags):
+        raise InvalidRequestError("context_tags must be a list of strings")
+    return list(dict.fromkeys(tags))
+
+
+def _check_metadata(metadata: Any) -> dict[str, Any]:
+    if metadata is None:
+        return {}
+    if not isinstance(metadata, Mapping):
+        raise InvalidRequestError("metadata must be a JSON object")
+    try:
+        json.dumps(dict(metadata))
+    except (TypeError, ValueError) as exc:
+        raise InvalidRequestError(f"metadata must be JSON-serialisable: {exc}") from None
+    return dict(metadata)
+
+
+def _unit(value: float | None, name: str) -> float | None:
+    if value is None:
+        return None
+    if not isinstance(value, (int, float)) or not 0.0 <= float(value) <= 1.0:
+        raise InvalidRequestError(f"{name} must be a number between 0 and 1, not {value!r}")
+    return float(value)
+
+
+class Replies:
+    """Answers already sent for an `Idempotency-Key` (used by the HTTP layer)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def lookup(self, tenant: str, key: str) -> dict[str, Any] | None:
+        row = self._store.execute(
+            "SELECT response FROM idempotency WHERE tenant_id = ? AND key = ?", (tenant, key)
+        ).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def store(self, tenant: str, key: str, payload: Mapping[str, Any]) -> None:
+        with self._store.write() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO idempotency (tenant_id, key, operation, response, "
+                "created_at) VALUES (?, ?, 'http', ?, ?)",
+                (tenant, key, json.dumps(payload, default=str), _iso(_now())),
+            )
+
+
+class Engine:
+    """The whole memory system for one database file (or `":memory:"`)."""
+
+    def __init__(
+        self,
+        db_path: str | Path | None = None,
+        *,
+        embedder: Any = "default",
+        classifier: Callable[[str], str | None] | None = None,
+    ) -> None:
+        self.store = Store(default_db_path() if db_path is None else db_path)
+        self.embedder: Embedder | None = resolve_embedder(embedder)
+        self.classifier = classifier
+        self._vectors: Any = None
+        if self.embedder is not None:
+            from .vectors import VectorIndex
+
+            self._vectors = VectorIndex(self.store, self.embedder.dim)
+        self.replies = Replies(self.store)
+        self._access: Counter[str] = Counter()
+        self._access_lock = threading.Lock()
+        self._access_flushed = time.monotonic()
+
+    def close(self) -> None:
+        self._flush_access(force=True)
+        self.store.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- embedding -----------------------------------------------------------------------------
+
+    def _embed(self, texts: Sequence[str]) -> Any:
+        if self.embedder is None or not texts:
+            return None
+        return self.embedder.embed(list(texts))
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def write(
+        self,
+        tenant: str,
+        content: str,
+        *,
+        context_tags: Sequence[str] | None = None,
+        session_id: str | None = None,
+        memory_type: MemoryType | str | None = None,
+        namespace: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        turn_id: str | None = None,
+        agent_id: str | None = None,
+        timestamp: datetime | None = None,
+        source: str = "user_explicit",
+        idempotency_key: str | None = None,
+    ) -> WriteResponse:
+        """Store one memory (chunked when long); a near-duplicate reinforces the existing one."""
+        prepared = self._prepare(
+            content,
+            context_tags=context_tags,
+            session_id=session_id,
+            memory_type=memory_type,
+            namespace=namespace,
+            metadata=metadata,
+            turn_id=turn_id,
+            agent_id=agent_id,
+            timestamp=timestamp,
+            source=source,
+        )
+        if idempotency_key is not None:
+            replay = self._replay(tenant, idempotency_key)
+            if replay is not None:
+                return WriteResponse(**replay)
+        vectors = self._embed([p["text"] for p in prepared])
+        before = None
+        with self.store.write() as db:
+            before = self._generation(db)
+            if idempotency_key is not None:
+                replay = self._replay(tenant, idempotency_key, db)
+                if replay is not None:
+                    return WriteResponse(**replay)
+            response, added = self._insert(db, tenant, prepared, vectors)
+            if idempotency_key is not None:
+                self._remember_answer(db, tenant, idempotency_key, "write", response)
+        self._after_write(before, tenant, added)
+        return response
+
+    def _prepare(self, content: Any, **fields: Any) -> list[dict[str, Any]]:
+        """Validate one write and turn it into the rows to insert (one per chunk)."""
+        text = _check_text(content, "content")
+        memory_type = _check_type(fields["memory_type"])
+        tags = _check_tags(fields["context_tags"])
+        metadata = _check_metadata(fields["metadata"])
+        namespace = fields["namespace"] or ""
+        if not isinstance(namespace, str):
+            raise InvalidRequestError("namespace must be a string")
+        timestamp = fields["timestamp"]
+        moment = parse_datetime(timestamp) if timestamp is not None else _now()
+        classification = classify(text, hook=self.classifier)
+        if memory_type is None:
+            memory_type = classification.memory_type
+        if not tags:
+            tags = list(classification.context_tags)
+        pieces = (
+            [c.text for c in chunk_text(text, _CHUNKING)]
+            if len(text) > CHUNK_THRESHOLD_CHARS
+            else [text]
+        )
+        group = str(uuid.uuid4())
+        rows = []
+        for index, piece in enumerate(pieces):
+            rows.append(
+                {
+                    "id": group if index == 0 else str(uuid.uuid4()),
+                    "namespace": namespace,
+                    "text": piece,
+                    "type": memory_type,
+                    "source": fields["source"],
+                    "confidence": classification.confidence,
+                    "importance": classification.importance,
+                    "context_tags": json.dumps(tags),
+                    "session_id": fields["session_id"],
+                    "agent_id": fields["agent_id"],
+                    "turn_id": fields["turn_id"],
+                    "metadata": json.dumps(metadata),
+                    "timestamp": _iso(moment),
+                    "content_hash": _hash(piece),
+                    "parent_id": group if len(pieces) > 1 else None,
+                    "chunk_index": index if len(pieces) > 1 else None,
+                    "chunk_count": len(pieces) if len(pieces) > 1 else None,
+                    "full_text": text,
+                }
+            )
+        return rows
+
+    def _duplicate_of(self, db: Any, tenant: str, row: Mapping[str, Any], vector: Any) -> Any:
+        found = db.execute(
+            "SELECT rowid, id FROM memories WHERE tenant_id = ? AND namespace = ? "
+            "AND content_hash = ? AND status = 'active' LIMIT 1",
+            (tenant, row["namespace"], row["content_hash"]),
+        ).fetchone()
+        if found is not None or vector is None or self._vectors is None:
+            return found
+        self._vectors.sync(self._generation(db))
+        nearest = self._vectors.search(vector, tenant, 1)
+        if nearest and nearest[0][1] >= NEAR_DUPLICATE_COSINE:
+            return db.execute(
+                "SELECT rowid, id FROM memories WHERE rowid = ? AND namespace = ? "
+                "AND status = 'active'",
+                (nearest[0][0], row["namespace"]),
+            ).fetchone()
+        return None
+
+    def _insert(
+        self, db: Any, tenant: str, rows: Sequence[Mapping[str, Any]], vectors: Any
+    ) -> tuple[WriteResponse, list[tuple[int, Any]]]:
+        now = _iso(_now())
+        added: list[tuple[int, Any]] = []
+        if len(rows) == 1:
+            vector = vectors[0] if vectors is not None else None
+            duplicate = self._duplicate_of(db, tenant, rows[0], vector)
+            if duplicate is not None:
+                db.execute(
+                    "UPDATE memories SET access_count = access_count + 1, "
+                    "confidence = MIN(1.0, confidence + 0.05), "
+                    "importance = MIN(1.0, importance + 0.02), updated_at = ? WHERE rowid = ?",
+                    (now, duplicate["rowid"]),
+                )
+                self._event(db, tenant, "memory", "reinforce", memory_id=duplicate["id"])
+                return (
+                    WriteResponse(
+                        success=True,
+                        memory_id=uuid.UUID(duplicate["id"]),
+                        chunks_created=0,
+                        message="An equivalent memory exists; it was reinforced.",
+                    ),
+                    [],
+                )
+        for index, row in enumerate(rows):
+            vector = vectors[index] if vectors is not None else None
+            cursor = db.execute(
+                "INSERT INTO memories (id, tenant_id, namespace, text, type, source, confidence, "
+                "importance, context_tags, session_id, agent_id, turn_id, metadata, timestamp, "
+                "written_at, updated_at, content_hash, parent_id, chunk_index, chunk_count, "
+                "embedding, embedder) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "?, ?, ?, ?, ?)",
+                (
+                    row["id"],
+                    tenant,
+                    row["namespace"],
+                    row["text"],
+                    row["type"],
+                    row["source"],
+                    row["confidence"],
+                    row["importance"],
+                    row["context_tags"],
+                    row["session_id"],
+                    row["agent_id"],
+                    row["turn_id"],
+                    row["metadata"],
+                    row["timestamp"],
+                    now,
+                    now,
+                    row["content_hash"],
+                    row["parent_id"],
+                    row["chunk_index"],
+                    row["chunk_count"],
+                    vector.tobytes() if vector is not None else None,
+                    self.embedder.name if vector is not None and self.embedder else None,
+                ),
+            )
+            added.append((int(cursor.lastrowid or 0), vector))
+        self._extract(db, tenant, rows[0]["id"], rows[0]["full_text"])
+        self._event(db, tenant, "memory", "write", memory_id=rows[0]["id"])
+        return (
+            WriteResponse(
+                success=True,
+                memory_id=uuid.UUID(rows[0]["id"]),
+                chunks_created=len(rows),
+                message="Stored." if len(rows) == 1 else f"Stored in {len(rows)} chunks.",
+            ),
+            added,
+        )
+
+    def _extract(self, db: Any, tenant: str, memory_id: str, text: str) -> None:
+        """Entities, relations and facts into the knowledge graph (same transaction)."""
+        found = extract(text)
+        now = _iso(_now())
+        ids: dict[str, int] = {}
+        for entity in found.entities:
+            db.execute(
+                "INSERT INTO entities (tenant_id, key, name, kind) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (tenant_id, key) DO UPDATE SET mentions = mentions + 1",
+                (tenant, entity.key, entity.name, entity.kind),
+            )
+        for relation in found.relations:
+            for name in (relation.subject, relation.object):
+                key = name.lower()
+                if key not in ids:
+                    db.execute(
+                        "INSERT INTO entities (tenant_id, key, name, kind) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT (tenant_id, key) DO NOTHING",
+                        (tenant, key, name, "thing"),
+                    )
+                    ids[key] = db.execute(
+                        "SELECT id FROM entities WHERE tenant_id = ? AND key = ?", (tenant, key)
+                    ).fetchone()[0]
+            db.execute(
+                "INSERT OR IGNORE INTO relations (tenant_id, subject_id, predicate, object_id, "
+                "memory_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    tenant,
+                    ids[relation.subject.lower()],
+                    relation.predicate,
+                    ids[relation.object.lower()],
+                    memory_id,
+                    now,
+                ),
+            )
+        for fact in found.facts:
+            if fact.predicate in _SINGLE_VALUED:
+                # A new value of a single-valued fact replaces the old one (lives_in, works_at).
+                db.execute(
+                    "UPDATE facts SET is_current = 0, invalidated_at = ? WHERE tenant_id = ? "
+                    "AND subject = ? AND predicate = ? AND key != ? AND is_current = 1",
+                    (now, tenant, fact.subject, fact.predicate, fact.key),
+                )
+            exists = db.execute(
+                "SELECT 1 FROM facts WHERE tenant_id = ? AND key = ? AND is_current = 1",
+                (tenant, fact.key),
+            ).fetchone()
+            if exists is None:
+                db.execute(
+                    "INSERT INTO facts (id, tenant_id, key, subject, predicate, value, text, "
+                    "memory_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        str(uuid.uuid4()),
+                        tenant,
+                        fact.key,
+                        fact.subject,
+                        fact.predicate,
+                        fact.value,
+                        fact.text,
+                        memory_id,
+                        now,
+                    ),
+                )
+
+    def write_batch(
+        self, tenant: str, turns: Sequence[Any], *, idempotency_key: str | None = None
+    ) -> tuple[int, int]:
+        """Store many memories in one transaction: all of them, or (on bad input) none.
+
+        Returns (turns processed, chunks created).
+        """
+        if not isinstance(turns, Sequence) or isinstance(turns, (str, bytes)) or not turns:
+            raise InvalidRequestError("turns must be a non-empty list")
+        if len(turns) > 500:
+            raise InvalidRequestError(f"at most 500 turns per batch, not {len(turns)}")
+        prepared: list[list[dict[str, Any]]] = []
+        for index, turn in enumerate(turns):
+            if not isinstance(turn, Mapping):
+                raise InvalidRequestError(f"turn {index} is not an object")
+            try:
+                prepared.append(
+                    self._prepare(
+                        turn.get("content"),
+                        context_tags=turn.get("context_tags"),
+                        session_id=turn.get("session_id"),
+                        memory_type=turn.get("memory_type"),
+                        namespace=turn.get("namespace"),
+                        metadata=turn.get("metadata"),
+                        turn_id=turn.get("turn_id"),
+                        agent_id=turn.get("agent_id"),
+                        timestamp=turn.get("timestamp"),
+                        source="user_explicit",
+                    )
+                )
+            except InvalidRequestError as exc:
+                raise InvalidRequestError(f"turn {index}: {exc.message}") from None
+        if idempotency_key is not None:
+            replay = self._replay(tenant, idempotency_key)
+            if replay is not None:
+                return int(replay["turns_processed"]), int(replay["chunks_created"])
+        flat = [row for rows in prepared for row in rows]
+        vectors = self._embed([row["text"] for row in flat])
+        chunks = 0
+        added: list[tuple[int, Any]] = []
+        offset = 0
+        with self.store.write() as db:
+            before = self._generation(db)
+            if idempotency_key is not None:
+                replay = self._replay(tenant, idempotency_key, db)
+                if replay is not None:
+                    return int(replay["turns_processed"]), int(replay["chunks_created"])
+            for rows in prepared:
+                part = vectors[offset : offset + len(rows)] if vectors is not None else None
+                offset += len(rows)
+                response, new = self._insert(db, tenant, rows, part)
+                chunks += response.chunks_created
+                added.extend(new)
+            if idempotency_key is not None:
+                answer = {"turns_processed": len(turns), "chunks_created": chunks}
+                self._remember_json(db, tenant, idempotency_key, "write_batch", answer)
+        self._after_write(before, tenant, added)
+        return len(turns), chunks
+
+    def _after_write(
+        self,
+        before: int | None,
+        tenant: str,
+        added: Sequence[tuple[int, Any]] = (),
+        *,
+        deactivated: Iterable[int] = (),
+        replaced: Sequence[tuple[int, Any]] = (),
+    ) -> None:
+        """Bring the vector index up to date with a write this process just committed."""
+        if self._vectors is None or before is None:
+            return
+        self._vectors.apply(
+            before,
+            self.store.generation(),
+            tenant=tenant,
+            added=[(rowid, v) for rowid, v in added if v is not None],
+            deactivated=deactivated,
+            replaced=replaced,
+        )
+
+    @staticmethod
+    def _generation(db: Any) -> int:
+        return int(db.execute("SELECT value FROM generation WHERE id = 1").fetchone()[0])
+
+    # -- idempotency ---------------------------------------------------------------------------
+
+    def _replay(self, tenant: str, key: str, db: Any = None) -> dict[str, Any] | None:
+        row = (
+            (db or self.store.db)
+            .execute(
+                "SELECT response FROM idempotency WHERE tenant_id = ? AND key = ?", (tenant, key)
+            )
+            .fetchone()
+        )
+        if row is None:
+            return None
+        answer: dict[str, Any] = json.loads(row[0])
+        if answer.get("memory_id"):
+            answer["memory_id"] = uuid.UUID(answer["memory_id"])
+        return answer
+
+    def _remember_answer(self, db: Any, tenant: str, key: str, op: str, response: Any) -> None:
+        answer = {
+            "success": response.success,
+            "memory_id": str(response.memory_id) if response.memory_id else None,
+            "chunks_created": response.chunks_created,
+            "message": response.message,
+        }
+        self._remember_json(db, tenant, key, op, answer)
+
+    @staticmethod
+    def _remember_json(db: Any, tenant: str, key: str, op: str, answer: Mapping[str, Any]) -> None:
+        db.execute(
+            "INSERT INTO idempotency (tenant_id, key, operation, response, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (tenant, key, op, json.dumps(answer), _iso(_now())),
+        )
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def read(
+        self,
+        tenant: str,
+        query: str,
+        *,
+        max_results: int = 10,
+        context_filter: Sequence[str] | None = None,
+        memory_types: Sequence[MemoryType | str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        response_format: str = "packet",
+        namespace: str | None = None,
+        session_id: str | None = None,
+        min_relevance: float = 0.0,
+    ) -> ReadResponse:
+        started = time.perf_counter()
+        query = _check_text(query, "query", limit=10_000)
+        if not isinstance(max_results, int) or not 1 <= max_results <= 50:
+            raise InvalidRequestError(f"max_results must be between 1 and 50, not {max_results}")
+        if response_format not in ("packet", "list", "llm_context"):
+            raise InvalidRequestError(
+                f"format must be 'packet', 'list' or 'llm_context', not {response_format!r}"
+            )
+        types = [t for t in (_check_type(t) for t in memory_types or ()) if t is not None]
+        where, params = self._filters(
+            tenant,
+            context_filter=context_filter,
+            memory_types=types,
+            since=since,
+            until=until,
+            namespace=namespace,
+            session_id=session_id,
+        )
+        items = self._search(tenant, query, where, params, limit=max_results)
+        items = [item for item in items if item.relevance >= min_relevance]
+        self._touch(item.id for item in items)
+        return self._response(query, items, response_format, started)
+
+    def _filters(
+        self,
+        tenant: str,
+        *,
+        context_filter: Sequence[str] | None,
+        memory_types: Sequence[str],
+        since: datetime | None,
+        until: datetime | None,
+        namespace: str | None,
+        session_id: str | None,
+    ) -> tuple[str, list[Any]]:
+        where = ["m.tenant_id = ?", "m.status = 'active'"]
+        params: list[Any] = [tenant]
+        if memory_types:
+            where.append(f"m.type IN ({', '.join('?' * len(memory_types))})")
+            params.extend(memory_types)
+        if context_filter:
+            tags = _check_tags(context_filter)
+            where.append(
+                "EXISTS (SELECT 1 FROM json_each(m.context_tags) "
+                f"WHERE value IN ({', '.join('?' * len(tags))}))"
+            )
+            params.extend(tags)
+        if since is not None:
+            where.append("m.timestamp >= ?")
+            params.append(_iso(since))
+        if until is not None:
+            where.append("m.timestamp <= ?")
+            params.append(_iso(until))
+        if namespace is not None:
+            where.append("m.namespace = ?")
+            params.append(namespace)
+        if session_id is not None:
+            where.append("m.session_id = ?")
+            params.append(session_id)
+        return " AND ".join(where), params
+
+    def _search(
+        self, tenant: str, query: str, where: str, params: list[Any], *, limit: int
+    ) -> list[MemoryItem]:
+        with self.store.read() as db:
+            lexical: list[tuple[int, str, float]] = []
+            match = retrieval.fts_query(query)
+            if match is not None:
+                rows = db.execute(
+                    "SELECT m.rowid, bm25(memories_fts) AS score FROM memories_fts "
+                    "JOIN memories m ON m.rowid = memories_fts.rowid "
+                    f"WHERE memories_fts MATCH ? AND {where} ORDER BY score LIMIT ?",
+                    [match, *params, _CANDIDATES],
+                ).fetchall()
+                lexical = [(int(r[0]), "bm25", float(r[1])) for r in rows]
+            semantic: list[tuple[int, str, float]] = []
+            if self._vectors is not None:
+                self._vectors.sync(self._generation(db))
+                allowed = None
+                if where != "m.tenant_id = ? AND m.status = 'active'":
+                    allowed = {
+                        int(r[0])
+                        for r in db.execute(f"SELECT m.rowid FROM memories m WHERE {where}", params)
+                    }
+                vector = self._embed([query])[0]
+                semantic = [
+                    (rowid, "cosine", score)
+                    for rowid, score in self._vectors.search(vector, tenant, _CANDIDATES, allowed)
+                ]
+            candidates = retrieval.merge(lexical, semantic)
+            if not candidates:
+                return []
+            by_rowid = {
+                int(r["rowid"]): r
+                for r in db.execute(
+                    f"SELECT * FROM memories WHERE rowid IN ({', '.join('?' * len(candidates))})",
+                    list(candidates),
+                )
+            }
+        for rowid, candidate in candidates.items():
+            row = by_rowid[rowid]
+            candidate.timestamp = parse_datetime(row["timestamp"])
+            candidate.importance = row["importance"]
+            candidate.confidence = row["confidence"]
+        ranked = retrieval.rank(
+            candidates, weights=retrieval.Weights(), lexical_only=self._vectors is None
+        )
+        return [self._item(by_rowid[c.rowid], c.relevance) for c in ranked[:limit]]
+
+    @staticmethod
+    def _item(row: Mapping[str, Any], relevance: float) -> MemoryItem:
+        metadata = json.loads(row["metadata"])
+        metadata.setdefault("context_tags", json.loads(row["context_tags"]))
+        if row["namespace"]:
+            metadata.setdefault("namespace", row["namespace"])
+        if row["session_id"]:
+            metadata.setdefault("session_id", row["session_id"])
+        if row["parent_id"]:
+            metadata.setdefault(
+                "chunk",
+                {
+                    "parent_id": row["parent_id"],
+                    "index": row["chunk_index"],
+                    "count": row["chunk_count"],
+                },
+            )
+        return MemoryItem(
+            id=row["id"],
+            text=row["text"],
+            type=row["type"],
+            confidence=row["confidence"],
+            relevance=round(relevance, 6),
+            timestamp=row["timestamp"],
+            metadata=metadata,
+        )
+
+    def _response(
+        self, query: str, items: list[MemoryItem], response_format: str, started: float
+    ) -> ReadResponse:
+        groups: dict[str, list[MemoryItem]] = {
+            "facts": [],
+            "preferences": [],
+            "episodes": [],
+            "constraints": [],
+        }
+        if response_format != "list":
+            for item in items:
+                groups[group_of(str(item.type))].append(item)
+        return ReadResponse(
+            query=query,
+            memories=items,
+            total_count=len(items),
+            elapsed_ms=round((time.perf_counter() - started) * 1000.0, 3),
+            llm_context=format_sections(items) if response_format == "llm_context" else None,
+            retrieval_meta={
+                "engine": "embedded",
+                "sources": ["fts5", "vector"] if self._vectors is not None else ["fts5"],
+                "embedder": self.embedder.name if self.embedder is not None else None,
+            },
+            facts=groups["facts"],
+            preferences=groups["preferences"],
+            episodes=groups["episodes"],
+            constraints=groups["constraints"],
+        )
+
+    def _touch(self, ids: Iterable[Any]) -> None:
+        with self._access_lock:
+            self._access.update(str(i) for i in ids)
+        self._flush_access()
+
+    def _flush_access(self, *, force: bool = False) -> None:
+        with self._access_lock:
+            due = (
+                force
+                or sum(self._access.values()) >= _ACCESS_FLUSH_EVERY
+                or time.monotonic() - self._access_flushed >= _ACCESS_FLUSH_SECONDS
+            )
+            if not due or not self._access:
+                return
+            pending, self._access = self._access, Counter()
+            self._access_flushed = time.monotonic()
+        now = _iso(_now())
+        try:
+            with self.store.write() as db:
+                db.executemany(
+                    "UPDATE memories SET access_count = access_count + ?, last_accessed_at = ? "
+                    "WHERE id = ?",
+                    [(count, now, memory_id) for memory_id, count in pending.items()],
+                )
+        except Exception:  # access counts are a hint; never fail a read over them
+            logger.debug("could not record memory access counts", exc_info=True)
+
+    # -- turns and sessions --------------------------------------------------------------------
+
+    def turn(
+        self,
+        tenant: str,
+        user_message: str,
+        *,
+        assistant_response: str | None = None,
+        session_id: str | None = None,
+        max_context_tokens: int = 1500,
+        timestamp: datetime | None = None,
+        namespace: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> TurnResponse:
+        _check_text(user_message, "user_message")
+        found = self.read(
+            tenant,
+            user_message,
+            max_results=20,
+            namespace=namespace,
+            min_relevance=TURN_MIN_RELEVANCE,
+        )
+        context = format_sections(found.memories, max_chars=max(200, max_context_tokens * 4))
+        stored = 0
+        for text, tag in ((user_message, "user_input"), (assistant_response, "assistant_response")):
+            if text is None or not text.strip():
+                continue
+            self.write(
+                tenant,
+                text,
+                context_tags=["conversation", tag],
+                session_id=session_id,
+                timestamp=timestamp,
+                namespace=namespace,
+                source="user_explicit" if tag == "user_input" else "agent_inferred",
+                # A retried turn must not store its messages twice.
+                idempotency_key=f"{idempotency_key}:{tag}" if idempotency_key else None,
+            )
+            stored += 1
+        return TurnResponse(
+            memory_context=context,
+            memories_retrieved=len(found.memories),
+            memories_stored=stored,
+            reconsolidation_applied=False,
+        )
+
+    def create_session(
+        self,
+        tenant: str,
+        *,
+        name: str | None = None,
+        ttl_hours: int | None = 24,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> SessionResponse:
+        if ttl_hours is not None and (not isinstance(ttl_hours, int) or ttl_hours <= 0):
+            raise InvalidRequestError(f"ttl_hours must be a positive integer, not {ttl_hours!r}")
+        created = _now()
+        expires = created + timedelta(hours=ttl_hours) if ttl_hours is not None else None
+        session_id = str(uuid.uuid4())
+        with self.store.write() as db:
+            db.execute(
+                "INSERT INTO sessions (id, tenant_id, name, metadata, created_at, expires_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    session_id,
+                    tenant,
+                    name,
+                    json.dumps(_check_metadata(metadata)),
+                    _iso(created),
+                    _iso(expires) if expires else None,
+                ),
+            )
+        return SessionResponse(session_id=session_id, created_at=created, expires_at=expires)
+
+    def session_context(self, tenant: str, session_id: str) -> SessionContextResponse:
+        session = self.store.execute(
+            "SELECT expires_at FROM sessions WHERE id = ? AND tenant_id = ?", (session_id, tenant)
+        ).fetchone()
+        rows = self.store.execute(
+            "SELECT * FROM memories WHERE tenant_id = ? AND session_id = ? AND status = 'active' "
+            "ORDER BY timestamp, rowid",
+            (tenant, session_id),
+        ).fetchall()
+        if session is None and not rows:
+            raise NotFoundError(f"no session {session_id!r}", status_code=404)
+        if (
+            session is not None
+            and session["expires_at"]
+            and parse_datetime(session["expires_at"]) < _now()
+        ):
+            raise NotFoundError(f"session {session_id!r} has expired", status_code=404)
+        items = [self._item(r, 1.0) for r in rows]
+        messages = [i for i in items if str(i.type) not in ("tool_result", "scratch")]
+        return SessionContextResponse(
+            session_id=session_id,
+            messages=messages,
+            tool_results=[i for i in items if str(i.type) == "tool_result"],
+            scratch_pad=[i for i in items if str(i.type) == "scratch"],
+            context_string=format_sections(items),
+        )
+
+    # -- changing and forgetting ---------------------------------------------------------------
+
+    def _row(self, tenant: str, memory_id: Any) -> Any:
+        try:
+            key = str(uuid.UUID(str(memory_id)))
+        except ValueError:
+            raise InvalidRequestError(f"memory_id is not a UUID: {memory_id!r}") from None
+        row = self.store.execute(
+            "SELECT * FROM memories WHERE id = ? AND tenant_id = ?", (key, tenant)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no memory {key}", status_code=404)
+        return row
+
+    def update(
+        self,
+        tenant: str,
+        memory_id: Any,
+        *,
+        text: str | None = None,
+        confidence: float | None = None,
+        importance: float | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        feedback: str | None = None,
+    ) -> UpdateResponse:
+        """Change a memory. New text makes a new version; feedback changes trust and status."""
+        confidence = _unit(confidence, "confidence")
+        importance = _unit(importance, "importance")
+        if feedback is not None and feedback not in ("correct", "incorrect", "outdated"):
+            raise InvalidRequestError(
+                f"feedback must be correct, incorrect or outdated, not {feedback!r}"
+            )
+        new_text = _check_text(text, "text") if text is not None else None
+        meta = _check_metadata(metadata) if metadata is not None else None
+        vector = self._embed([new_text])[0] if new_text is not None and self.embedder else None
+        with self.store.write() as db:
+            before = self._generation(db)
+            row = self._row(tenant, memory_id)
+            now = _iso(_now())
+            fields: dict[str, Any] = {"updated_at": now, "version": row["version"] + 1}
+            if new_text is not None:
+                fields.update(text=new_text, content_hash=_hash(new_text))
+                if vector is not None:
+                    fields.update(embedding=vector.tobytes(), embedder=self.embedder.name)  # type: ignore[union-attr]
+            if confidence is not None:
+                fields["confidence"] = confidence
+            if importance is not None:
+                fields["importance"] = importance
+            if meta is not None:
+                fields["metadata"] = json.dumps({**json.loads(row["metadata"]), **meta})
+            if feedback == "correct":
+                fields["confidence"] = min(1.0, (confidence or row["confidence"]) + 0.2)
+                fields["source"] = "user_confirmed"
+            elif feedback == "incorrect":
+                # Wrong memories stop being recalled; kept (silent) for the audit trail.
+                fields["confidence"] = 0.0
+                fields["status"] = "silent"
+            elif feedback == "outdated":
+                fields["valid_to"] = now
+                fields["status"] = "archived"
+            assignments = ", ".join(f"{name} = ?" for name in fields)
+            db.execute(
+                f"UPDATE memories SET {assignments} WHERE rowid = ?",
+                [*fields.values(), row["rowid"]],
+            )
+            if new_text is not None:
+                db.execute(
+                    "DELETE FROM facts WHERE memory_id = ? AND tenant_id = ?", (row["id"], tenant)
+                )
+                self._extract(db, tenant, row["id"], new_text)
+            self._event(db, tenant, "memory", f"update:{feedback or 'edit'}", memory_id=row["id"])
+        self._after_write(
+            before,
+            tenant,
+            deactivated=[row["rowid"]] if fields.get("status") in ("silent", "archived") else [],
+            replaced=[(row["rowid"], vector)] if vector is not None else [],
+        )
+        return UpdateResponse(
+            success=True,
+            memory_id=uuid.UUID(row["id"]),
+            version=fields["version"],
+            message=f"Updated to version {fields['version']}.",
+        )
+
+    def forget(
+        self,
+        tenant: str,
+        *,
+        memory_ids: Sequence[Any] | None = None,
+        query: str | None = None,
+        before: datetime | None = None,
+        action: str = "delete",
+    ) -> ForgetResponse:
+        if action not in ("delete", "archive", "silence"):
+            raise InvalidRequestError(f"action must be delete, archive or silence, not {action!r}")
+        if not memory_ids and query is None and before is None:
+            raise InvalidRequestError("forget needs memory_ids, query or before")
+        targets: set[str] = set()
+        if memory_ids:
+            for memory_id in memory_ids:
+                try:
+                    targets.add(str(uuid.UUID(str(memory_id))))
+                except ValueError:
+                    raise InvalidRequestError(f"not a UUID: {memory_id!r}") from None
+        if query is not None:
+            found = self.read(tenant, query, max_results=50, min_relevance=0.5)
+            targets.update(str(item.id) for item in found.memories)
+        if before is not None:
+            targets.update(
+                r[0]
+                for r in self.store.execute(
+                    "SELECT id FROM memories WHERE tenant_id = ? AND timestamp < ? "
+                    "AND status != 'deleted'",
+                    (tenant, _iso(before)),
+                )
+            )
+        count = self._apply(tenant, targets, action)
+        return ForgetResponse(
+            success=True, affected_count=count, message=f"{count} memories: {action}."
+        )
+
+    def _apply(self, tenant: str, ids: Iterable[str], action: str) -> int:
+        ids = list(ids)
+        if not ids:
+            return 0
+        status = {"delete": "deleted", "archive": "archived", "silence": "silent"}[action]
+        count = 0
+        changed: list[int] = []
+        with self.store.write() as db:
+            before = self._generation(db)
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                marks = ", ".join("?" * len(part))
+                # Chunks of a long memory go with it.
+                scope = f"tenant_id = ? AND (id IN ({marks}) OR parent_id IN ({marks}))"
+                changed.extend(
+                    int(r[0])
+                    for r in db.execute(
+                        f"SELECT rowid FROM memories WHERE {scope}", [tenant, *part, *part]
+                    )
+                )
+                if action == "delete":
+                    cursor = db.execute(
+                        f"DELETE FROM memories WHERE {scope}", [tenant, *part, *part]
+                    )
+                    db.execute(
+                        f"DELETE FROM facts WHERE tenant_id = ? AND memory_id IN ({marks})",
+                        [tenant, *part],
+                    )
+                    db.execute(
+                        f"DELETE FROM relations WHERE tenant_id = ? AND memory_id IN ({marks})",
+                        [tenant, *part],
+                    )
+                else:
+                    cursor = db.execute(
+                        f"UPDATE memories SET status = ?, updated_at = ? WHERE {scope} "
+                        "AND status != ?",
+                        [status, _iso(_now()), tenant, *part, *part, status],
+                    )
+                count += cursor.rowcount
+            self._event(db, tenant, "memory", f"forget:{action}", detail={"count": count})
+        self._after_write(before, tenant, deactivated=changed)
+        return count
+
+    def delete_all(self, tenant: str) -> int:
+        with self.store.write() as db:
+            before = self._generation(db)
+            rowids = [
+                int(r[0])
+                for r in db.execute("SELECT rowid FROM memories WHERE tenant_id = ?", (tenant,))
+            ]
+            count = db.execute("DELETE FROM memories WHERE tenant_id = ?", (tenant,)).rowcount
+            for table in ("facts", "relations", "entities", "sessions"):
+                db.execute(f"DELETE FROM {table} WHERE tenant_id = ?", (tenant,))
+            self._event(db, tenant, "memory", "delete_all", detail={"count": count})
+        self._after_write(before, tenant, deactivated=rowids)
+        return int(count)
+
+    # -- statistics ----------------------------------------------------------------------------
+
+    def stats(self, tenant: str) -> StatsResponse:
+        with self.store.read() as db:
+            row = db.execute(
+                "SELECT COUNT(*) AS total, "
+                "SUM(status = 'active') AS active, SUM(status = 'silent') AS silent, "
+                "SUM(status = 'archived') AS archived, AVG(confidence) AS confidence, "
+                "AVG(importance) AS importance, MIN(timestamp) AS oldest, "
+                "MAX(timestamp) AS newest, "
+                "SUM(LENGTH(text) + LENGTH(metadata) + IFNULL(LENGTH(embedding), 0)) AS bytes "
+                "FROM memories WHERE tenant_id = ? AND status != 'deleted'",
+                (tenant,),
+            ).fetchone()
+            by_type = {
+                r[0]: int(r[1])
+                for r in db.execute(
+                    "SELECT type, COUNT(*) FROM memories WHERE tenant_id = ? "
+                    "AND status != 'deleted' GROUP BY type",
+                    (tenant,),
+                )
+            }
+        return StatsResponse(
+            total_memories=int(row["total"] or 0),
+            active_memories=int(row["active"] or 0),
+            silent_memories=int(row["silent"] or 0),
+            archived_memories=int(row["archived"] or 0),
+            by_type=by_type,
+            avg_confidence=round(float(row["confidence"] or 0.0), 6),
+            avg_importance=round(float(row["importance"] or 0.0), 6),
+            estimated_size_mb=round(float(row["bytes"] or 0) / 1_048_576, 6),
+            oldest_memory=row["oldest"],
+            newest_memory=row["newest"],
+        )
+
+    # -- events --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _event(
+        db: Any,
+        tenant: str,
+        event_type: str,
+        operation: str,
+        *,
+        memory_id: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
+        db.execute(
+            "INSERT INTO events (tenant_id, event_type, operation, memory_id, created_at, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (tenant, event_type, operation, memory_id, _iso(_now()), json.dumps(detail or {})),
+        )
+
+    def iter_rows(self, tenant: str, *, status: str | None = None) -> Iterator[Any]:
+        """Every memory row of a tenant, oldest first (for export and maintenance jobs)."""
+        sql = "SELECT * FROM memories WHERE tenant_id = ?"
+        params: list[Any] = [tenant]
+        if status is not None:
+            sql += " AND status = ?"
+            params.append(status)
+        yield from self.store.execute(sql + " ORDER BY timestamp, rowid", params)

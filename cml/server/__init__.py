@@ -1,0 +1,1 @@
+"""The local CML server: the embedded engine behind the CML HTTP API (`cml serve`)."""

@@ -1,0 +1,214 @@
+"""Route handlers: each operation of the spec, as a call on the engine and a wire-shaped answer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import attrs
+
+from cml_api import __api_version__
+
+from .._version import __version__
+from ..embedded.engine import Engine
+from ..models import MemoryItem, ReadResponse, WriteResponse, parse_datetime
+from ._api import Call, Handler, Stream
+
+__all__ = ["handlers", "wire"]
+
+
+def wire(value: Any) -> Any:
+    """A `cml.models` value as the JSON the CML server sends."""
+    if attrs.has(type(value)):
+        return {
+            f.name: wire(getattr(value, f.name))
+            for f in attrs.fields(type(value))
+            if f.name != "error"
+        }
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, (list, tuple)):
+        return [wire(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): wire(v) for k, v in value.items()}
+    if hasattr(value, "hex") and hasattr(value, "version"):  # UUID
+        return str(value)
+    if hasattr(value, "value") and isinstance(value.value, str):  # StrEnum
+        return value.value
+    return value
+
+
+def _when(value: str | None) -> datetime | None:
+    return parse_datetime(value) if value else None
+
+
+def _write(engine: Engine, call: Call, session_id: str | None = None) -> dict[str, Any]:
+    body = call.body
+    response: WriteResponse = engine.write(
+        call.tenant,
+        body["content"],
+        context_tags=body.get("context_tags"),
+        session_id=session_id or body.get("session_id"),
+        memory_type=body.get("memory_type"),
+        namespace=body.get("namespace"),
+        metadata=body.get("metadata"),
+        turn_id=body.get("turn_id"),
+        agent_id=body.get("agent_id"),
+        timestamp=_when(body.get("timestamp")),
+        idempotency_key=call.idempotency_key,
+    )
+    answer: dict[str, Any] = wire(response)
+    if call.headers.get("x-eval-mode", "").lower() == "true":
+        stored = bool(response.chunks_created)
+        answer["eval_outcome"] = "stored" if stored else "skipped"
+        answer["eval_reason"] = response.message
+    return answer
+
+
+def _read(engine: Engine, call: Call, session_id: str | None = None) -> ReadResponse:
+    body = call.body
+    return engine.read(
+        call.tenant,
+        body["query"],
+        max_results=body.get("max_results", 10),
+        context_filter=body.get("context_filter"),
+        memory_types=body.get("memory_types"),
+        since=_when(body.get("since")),
+        until=_when(body.get("until")),
+        response_format=body.get("format", "packet"),
+        session_id=session_id,
+    )
+
+
+def _sse(items: Iterable[MemoryItem], response: ReadResponse) -> Iterator[bytes]:
+    for item in items:
+        yield f"data: {json.dumps(wire(item))}\n\n".encode()
+    done = {
+        "total_count": response.total_count,
+        "elapsed_ms": response.elapsed_ms,
+        "retrieval_meta": wire(response.retrieval_meta),
+    }
+    yield f"event: done\ndata: {json.dumps(done)}\n\n".encode()
+
+
+def handlers(engine: Engine) -> dict[str, Handler]:
+    """Every operation of the spec, bound to `engine`."""
+    from ._dashboard import dashboard_handlers
+
+    def health_check(call: Call) -> Any:
+        return {
+            "status": "healthy",
+            "timestamp": datetime.now(UTC).isoformat(),
+            "version": __version__,
+            "api_version": __api_version__,
+        }
+
+    def write_memory(call: Call) -> Any:
+        return _write(engine, call)
+
+    def session_write(call: Call) -> Any:
+        return _write(engine, call, session_id=call.path["session_id"])
+
+    def write_memory_batch(call: Call) -> Any:
+        processed, chunks = engine.write_batch(
+            call.tenant, call.body["turns"], idempotency_key=call.idempotency_key
+        )
+        return {
+            "success": True,
+            "turns_processed": processed,
+            "chunks_created": chunks,
+            "message": f"Stored {processed} turns in {chunks} chunks.",
+        }
+
+    def read_memory(call: Call) -> Any:
+        return wire(_read(engine, call))
+
+    def session_read(call: Call) -> Any:
+        return wire(_read(engine, call, session_id=call.path["session_id"]))
+
+    def read_memory_stream(call: Call) -> Any:
+        # Ranking needs every candidate before the first result is known, so the stream is
+        # produced from one complete read; errors before the first byte are ordinary 4xx.
+        response = _read(engine, call)
+        return Stream(_sse(response.memories, response))
+
+    def process_turn(call: Call) -> Any:
+        body = call.body
+        return wire(
+            engine.turn(
+                call.tenant,
+                body["user_message"],
+                assistant_response=body.get("assistant_response"),
+                session_id=body.get("session_id"),
+                max_context_tokens=body.get("max_context_tokens", 1500),
+                timestamp=_when(body.get("timestamp")),
+                idempotency_key=call.idempotency_key,
+            )
+        )
+
+    def update_memory(call: Call) -> Any:
+        body = call.body
+        return wire(
+            engine.update(
+                call.tenant,
+                body["memory_id"],
+                text=body.get("text"),
+                confidence=body.get("confidence"),
+                importance=body.get("importance"),
+                metadata=body.get("metadata"),
+                feedback=body.get("feedback"),
+            )
+        )
+
+    def forget_memory(call: Call) -> Any:
+        body = call.body
+        return wire(
+            engine.forget(
+                call.tenant,
+                memory_ids=body.get("memory_ids"),
+                query=body.get("query"),
+                before=_when(body.get("before")),
+                action=body.get("action", "delete"),
+            )
+        )
+
+    def get_memory_stats(call: Call) -> Any:
+        return wire(engine.stats(call.tenant))
+
+    def delete_all_memories(call: Call) -> Any:
+        return {"affected_count": engine.delete_all(call.tenant)}
+
+    def create_session(call: Call) -> Any:
+        body = call.body or {}
+        return wire(
+            engine.create_session(
+                call.tenant,
+                name=body.get("name"),
+                ttl_hours=body.get("ttl_hours", 24),
+                metadata=body.get("metadata"),
+            )
+        )
+
+    def get_session_context(call: Call) -> Any:
+        return wire(engine.session_context(call.tenant, call.path["session_id"]))
+
+    routes: dict[str, Handler] = {
+        "health_check": health_check,
+        "write_memory": write_memory,
+        "session_write": session_write,
+        "write_memory_batch": write_memory_batch,
+        "read_memory": read_memory,
+        "session_read": session_read,
+        "read_memory_stream": read_memory_stream,
+        "process_turn": process_turn,
+        "update_memory": update_memory,
+        "forget_memory": forget_memory,
+        "get_memory_stats": get_memory_stats,
+        "delete_all_memories": delete_all_memories,
+        "create_session": create_session,
+        "get_session_context": get_session_context,
+    }
+    routes.update(dashboard_handlers(engine))
+    return routes
