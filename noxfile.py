@@ -10,14 +10,30 @@ nox.options.sessions = ["drift", "lint", "typecheck", "tests"]
 
 PYTHON = "3.11"
 GENERATOR = "generator/requirements.txt"
+# sentence-transformers needs torch; asking for this exact CPU build first keeps pip from pulling
+# a CUDA build of several GB (on these machines the wheel is on disk).
+TORCH = "torch==2.13.0"
+
+
+def install_project(session: nox.Session, *extras: str) -> None:
+    session.install(TORCH)
+    session.install("-e", f".[{','.join(extras)}]")
 
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """Run the test suite (unit, contract and loopback integration tests)."""
+    install_project(session, "dev", "server", "embeddings")
     # The generator is needed too: tests/test_generator.py regenerates into temporary folders.
-    session.install("-e", ".[dev,server,embeddings]", "-r", GENERATOR)
+    session.install("-r", GENERATOR)
     session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def quickstart(session: nox.Session) -> None:
+    """The main job: the canonical example in embedded mode (no server, nothing to set up)."""
+    install_project(session, "embeddings")
+    session.run("python", "examples/embedded_mode.py", *session.posargs)
 
 
 @nox.session(python=PYTHON)
@@ -31,7 +47,8 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """Type-check cml/ with mypy in strict mode."""
-    session.install("-e", ".[dev,server,embeddings]", "mypy>=1.11", "types-python-dateutil")
+    install_project(session, "dev", "server", "embeddings")
+    session.install("mypy>=1.11", "types-python-dateutil")
     session.run("mypy", *session.posargs)
 
 
