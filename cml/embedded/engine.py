@@ -61,7 +61,9 @@ _ACCESS_FLUSH_EVERY = 256
 _ACCESS_FLUSH_SECONDS = 2.0
 
 _VALID_TYPES = frozenset(t.value for t in MemoryType)
-_SINGLE_VALUED = frozenset({"lives_in", "works_at", "named", "born_in", "is_a"})
+# Predicates with one current value: a new one replaces the old ("is_a" is not: one can be
+# a doctor and a father).
+_SINGLE_VALUED = frozenset({"lives_in", "works_at", "named", "born_in"})
 
 
 def default_db_path() -> Path:
@@ -302,10 +304,12 @@ class Engine:
         return rows
 
     def _duplicate_of(self, db: Any, tenant: str, row: Mapping[str, Any], vector: Any) -> Any:
+        # The unary `+` keeps SQLite on the (tenant_id, content_hash) index: left to itself it
+        # picks memories_scope (three equalities) and scans every active memory on each write.
         found = db.execute(
-            "SELECT rowid, id FROM memories WHERE tenant_id = ? AND namespace = ? "
-            "AND content_hash = ? AND status = 'active' LIMIT 1",
-            (tenant, row["namespace"], row["content_hash"]),
+            "SELECT rowid, id FROM memories WHERE tenant_id = ? AND content_hash = ? "
+            "AND +namespace = ? AND +status = 'active' LIMIT 1",
+            (tenant, row["content_hash"], row["namespace"]),
         ).fetchone()
         if found is not None or vector is None or self._vectors is None:
             return found

@@ -188,6 +188,9 @@ _MAX_OBJECT_WORDS = 6
 # Longer capitalised runs are headlines, not names; the cap also keeps the backward subject
 # search linear in the sentence length.
 _MAX_NAME_WORDS = 6
+# How far around a verb to look for its subject and object: far more than either needs, and it
+# keeps a long run-on sentence with many verbs linear to read.
+_WINDOW = 200
 
 # Subjects, read backwards from the verb: "my X", "the user('s X)", "I", "Name('s X)".
 _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -230,15 +233,19 @@ def _clean_name(name: str) -> str | None:
     return " ".join(words) if words else None
 
 
-def _last_words(prefix: str) -> tuple[str, bool]:
-    """The last words of `prefix` (enough for any subject), and whether some were dropped."""
+def _last_words(prefix: str, cut: bool) -> tuple[str, bool]:
+    """The last words of `prefix` (enough for any subject), and whether any came before."""
     words = prefix.split()
-    return " ".join(words[-(_MAX_NAME_WORDS + 2) :]), len(words) > _MAX_NAME_WORDS + 2
+    keep = _MAX_NAME_WORDS + 2
+    return " ".join(words[-keep:]), cut or len(words) > keep
 
 
-def _subject(prefix: str) -> str | None:
-    """The subject that ends `prefix` (the words before a verb), or `None`."""
-    text, cut = _last_words(prefix)
+def _subject(prefix: str, cut: bool = False) -> str | None:
+    """The subject that ends `prefix` (the words before a verb), or `None`.
+
+    `cut` says that `prefix` is the end of a longer text.
+    """
+    text, cut = _last_words(prefix, cut)
     for pattern, template in _SUBJECT_PATTERNS:
         found = pattern.search(text)
         if found is None:
@@ -255,9 +262,9 @@ def _subject(prefix: str) -> str | None:
     return None
 
 
-def _possessor(prefix: str) -> str | None:
+def _possessor(prefix: str, cut: bool = False) -> str | None:
     """Whose name is meant when `prefix` ("my", "Alice's") comes before "name is"."""
-    text, cut = _last_words(prefix)
+    text, cut = _last_words(prefix, cut)
     for pattern, template in _POSSESSORS:
         found = pattern.search(text)
         if found is not None:
@@ -272,7 +279,9 @@ def _possessor(prefix: str) -> str | None:
 
 def _object(rest: str, end_pattern: re.Pattern[str] = _OBJECT_END) -> tuple[str, int] | None:
     """The object at the start of `rest` and where it ends, or `None` if unusable."""
-    stop = end_pattern.search(rest)
+    stop = end_pattern.search(rest, 0, _WINDOW)
+    if stop is None and len(rest) > _WINDOW:
+        return None  # runs on too long to be one object
     end = stop.start() if stop is not None else len(rest)
     value = " ".join(rest[:end].split())
     value = _LEADING_ARTICLE.sub("", value)
@@ -294,13 +303,14 @@ def _clauses(sentence: str) -> Iterator[tuple[str, str, str]]:
     for start, end, predicate in found:
         if start < consumed:
             continue  # overlaps a verb or object already read
-        prefix = sentence[consumed:start]
+        prefix, cut = _before(sentence, consumed, start)
         breaks = list(_CLAUSE_BREAK.finditer(prefix))
         own = prefix[breaks[-1].end() :] if breaks else prefix
+        cut = cut and not breaks
         if predicate == "named" and _NAME_IS.match(sentence, start):
-            current = _possessor(own)
+            current = _possessor(own, cut)
         elif own.strip():
-            current = _subject(own)
+            current = _subject(own, cut)
         else:
             current = subject  # "... and lives in Paris": the clause shares the subject
         if current is not None and not _agrees(current, sentence[start:end]):
@@ -318,6 +328,14 @@ def _clauses(sentence: str) -> Iterator[tuple[str, str, str]]:
             yield from _born(current, sentence[end : end + length])
         else:
             yield current, predicate, value
+
+
+def _before(sentence: str, consumed: int, start: int) -> tuple[str, bool]:
+    """The words before a verb, at most `_WINDOW` characters of them, and whether cut short."""
+    if start - consumed <= _WINDOW:
+        return sentence[consumed:start], False
+    window = sentence[start - _WINDOW : start]
+    return window[len(window.split(maxsplit=1)[0]) :], True  # without a partial first word
 
 
 def _agrees(subject: str, verb: str) -> bool:
