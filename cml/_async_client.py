@@ -645,7 +645,9 @@ class AsyncCognitiveMemoryLayer(BaseClient):
         scope_id: str = "default",
         depth: int = 2,
     ) -> JSON:
-        return await self._send(ops.explore_graph(tenant_id, entity, scope_id, depth))
+        return await self._send(
+            ops.explore_graph(tenant_id or self._tenant_id, entity, scope_id, depth)
+        )
 
     async def get_config(self) -> JSON:
         return await self._send(ops.get_config())
@@ -688,7 +690,7 @@ class AsyncCognitiveMemoryLayer(BaseClient):
     async def graph_overview(
         self, *, tenant_id: str | None = None, scope_id: str | None = None
     ) -> JSON:
-        return await self._send(ops.graph_overview(tenant_id, scope_id))
+        return await self._send(ops.graph_overview(tenant_id or self._tenant_id, scope_id))
 
     async def list_tenants(self) -> JSON:
         return await self._send(ops.tenants())

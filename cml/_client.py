@@ -631,7 +631,7 @@ class CognitiveMemoryLayer(BaseClient):
         scope_id: str = "default",
         depth: int = 2,
     ) -> JSON:
-        return self._send(ops.explore_graph(tenant_id, entity, scope_id, depth))
+        return self._send(ops.explore_graph(tenant_id or self._tenant_id, entity, scope_id, depth))
 
     def get_config(self) -> JSON:
         return self._send(ops.get_config())
@@ -672,7 +672,7 @@ class CognitiveMemoryLayer(BaseClient):
         return self._send(ops.sessions(tenant_id))
 
     def graph_overview(self, *, tenant_id: str | None = None, scope_id: str | None = None) -> JSON:
-        return self._send(ops.graph_overview(tenant_id, scope_id))
+        return self._send(ops.graph_overview(tenant_id or self._tenant_id, scope_id))
 
     def list_tenants(self) -> JSON:
         return self._send(ops.tenants())

@@ -730,9 +730,9 @@ def timeline(tenant_id: str | None, days: int, metric: str = "memories") -> Call
     return _admin(dashboard_timeline, {"tenant_id": _opt(tenant_id), "days": days})
 
 
-def explore_graph(tenant_id: str | None, entity: str, scope_id: str, depth: int) -> Call[JSON]:
+def explore_graph(tenant_id: str, entity: str, scope_id: str, depth: int) -> Call[JSON]:
     kwargs = {
-        "tenant_id": _opt(tenant_id),
+        "tenant_id": tenant_id,
         "entity": _text(entity, "entity"),
         "scope_id": scope_id,
         "depth": depth,
@@ -795,9 +795,9 @@ def sessions(tenant_id: str | None) -> Call[JSON]:
     return _admin(dashboard_sessions, {"tenant_id": _opt(tenant_id)})
 
 
-def graph_overview(tenant_id: str | None, scope_id: str | None) -> Call[JSON]:
+def graph_overview(tenant_id: str, scope_id: str | None) -> Call[JSON]:
     return _admin(
-        dashboard_graph_overview, {"tenant_id": _opt(tenant_id), "scope_id": _opt(scope_id)}
+        dashboard_graph_overview, {"tenant_id": tenant_id, "scope_id": _opt(scope_id)}
     )
 
 

@@ -47,6 +47,10 @@ logger = logging.getLogger("cml")
 
 #: The wire contract's limit for one write's content.
 MAX_CONTENT_CHARS = 100_000
+#: The largest metadata of one memory (as JSON text), and how deeply it may nest: what is stored
+#: is sent back with every read of the memory.
+MAX_METADATA_CHARS = 100_000
+MAX_METADATA_DEPTH = 32
 #: Content longer than this is stored as linked chunk memories.
 CHUNK_THRESHOLD_CHARS = 2_000
 _CHUNKING = ChunkingConfig(strategy="sentence", max_chunk_size=8, overlap_size=1)
@@ -125,16 +129,45 @@ def _check_tags(tags: Any) -> list[str]:
     return list(dict.fromkeys(tags))
 
 
+def _nesting(value: Any) -> int:
+    """How many objects and arrays deep `value` goes (iterative: no recursion limit to hit)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, Mapping):
+            children: Iterable[Any] = item.values()
+        elif isinstance(item, (list, tuple)):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_METADATA_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 def _check_metadata(metadata: Any) -> dict[str, Any]:
     if metadata is None:
         return {}
     if not isinstance(metadata, Mapping):
         raise InvalidRequestError("metadata must be a JSON object")
+    metadata = dict(metadata)
+    if _nesting(metadata) > MAX_METADATA_DEPTH:
+        raise InvalidRequestError(f"metadata is nested more than {MAX_METADATA_DEPTH} levels deep")
     try:
-        json.dumps(dict(metadata))
+        text = json.dumps(metadata, ensure_ascii=False, allow_nan=False)
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidRequestError("metadata contains a lone surrogate (not valid text)") from None
     except (TypeError, ValueError) as exc:
         raise InvalidRequestError(f"metadata must be JSON-serialisable: {exc}") from None
-    return dict(metadata)
+    if len(text) > MAX_METADATA_CHARS:
+        raise InvalidRequestError(
+            f"metadata is {len(text)} characters as JSON; the limit is {MAX_METADATA_CHARS}"
+        )
+    return metadata
 
 
 def _unit(value: float | None, name: str) -> float | None:
@@ -158,7 +191,8 @@ class Replies:
         return None if row is None else dict(json.loads(row[0]))
 
     def store(self, tenant: str, key: str, payload: Mapping[str, Any]) -> None:
-        with self._store.write() as db:
+        # A recorded answer is no memory data: no generation bump, no vector index reload.
+        with self._store.write(bump_generation=False) as db:
             db.execute(
                 "INSERT OR IGNORE INTO idempotency (tenant_id, key, operation, response, "
                 "created_at) VALUES (?, ?, 'http', ?, ?)",
@@ -238,7 +272,7 @@ class Engine:
             source=source,
         )
         if idempotency_key is not None:
-            replay = self._replay(tenant, idempotency_key)
+            replay = self._replay(tenant, idempotency_key, "write")
             if replay is not None:
                 return WriteResponse(**replay)
         vectors = self._embed([p["text"] for p in prepared])
@@ -246,7 +280,7 @@ class Engine:
         with self.store.write() as db:
             before = self._generation(db)
             if idempotency_key is not None:
-                replay = self._replay(tenant, idempotency_key, db)
+                replay = self._replay(tenant, idempotency_key, "write", db)
                 if replay is not None:
                     return WriteResponse(**replay)
             response, added = self._insert(db, tenant, prepared, vectors)
@@ -491,7 +525,7 @@ class Engine:
             except InvalidRequestError as exc:
                 raise InvalidRequestError(f"turn {index}: {exc.message}") from None
         if idempotency_key is not None:
-            replay = self._replay(tenant, idempotency_key)
+            replay = self._replay(tenant, idempotency_key, "write_batch")
             if replay is not None:
                 return int(replay["turns_processed"]), int(replay["chunks_created"])
         flat = [row for rows in prepared for row in rows]
@@ -502,7 +536,7 @@ class Engine:
         with self.store.write() as db:
             before = self._generation(db)
             if idempotency_key is not None:
-                replay = self._replay(tenant, idempotency_key, db)
+                replay = self._replay(tenant, idempotency_key, "write_batch", db)
                 if replay is not None:
                     return int(replay["turns_processed"]), int(replay["chunks_created"])
             for rows in prepared:
@@ -526,12 +560,17 @@ class Engine:
         deactivated: Iterable[int] = (),
         replaced: Sequence[tuple[int, Any]] = (),
     ) -> None:
-        """Bring the vector index up to date with a write this process just committed."""
+        """Bring the vector index up to date with a write this process just committed.
+
+        `before` is the generation read inside that write's transaction, which bumped it by one.
+        Reading the counter again here would be wrong: another process may have committed in
+        between, and the index would then claim a generation whose rows it never loaded.
+        """
         if self._vectors is None or before is None:
             return
         self._vectors.apply(
             before,
-            self.store.generation(),
+            before + 1,
             tenant=tenant,
             added=[(rowid, v) for rowid, v in added if v is not None],
             deactivated=deactivated,
@@ -544,16 +583,24 @@ class Engine:
 
     # -- idempotency ---------------------------------------------------------------------------
 
-    def _replay(self, tenant: str, key: str, db: Any = None) -> dict[str, Any] | None:
+    def _replay(
+        self, tenant: str, key: str, operation: str, db: Any = None
+    ) -> dict[str, Any] | None:
         row = (
             (db or self.store.db)
             .execute(
-                "SELECT response FROM idempotency WHERE tenant_id = ? AND key = ?", (tenant, key)
+                "SELECT response, operation FROM idempotency WHERE tenant_id = ? AND key = ?",
+                (tenant, key),
             )
             .fetchone()
         )
         if row is None:
             return None
+        if row[1] != operation:
+            # Its answer has another shape: replaying it would be wrong, storing anew a clash.
+            raise InvalidRequestError(
+                f"Idempotency-Key {key!r} was already used for a {row[1]} request"
+            )
         answer: dict[str, Any] = json.loads(row[0])
         if answer.get("memory_id"):
             answer["memory_id"] = uuid.UUID(answer["memory_id"])
@@ -684,13 +731,24 @@ class Engine:
             candidates = retrieval.merge(lexical, semantic)
             if not candidates:
                 return []
+            if self._vectors is not None:
+                # A full-text hit outside the vector top-k still has a similarity: score it,
+                # or in a large store it would rank as if unrelated to the query (cosine 0).
+                missing = [rowid for rowid, c in candidates.items() if c.cosine is None]
+                for rowid, cosine in self._vectors.similarity(vector, missing).items():
+                    candidates[rowid].cosine = cosine
+            # The vector index is shared by threads and may be a little older or newer than this
+            # read's snapshot: keep only the candidates this snapshot holds and the filters allow.
+            # NOT INDEXED: look the rowids up; never scan a secondary index of the whole tenant.
             by_rowid = {
                 int(r["rowid"]): r
                 for r in db.execute(
-                    f"SELECT * FROM memories WHERE rowid IN ({', '.join('?' * len(candidates))})",
-                    list(candidates),
+                    f"SELECT * FROM memories m NOT INDEXED WHERE m.rowid IN "
+                    f"({', '.join('?' * len(candidates))}) AND {where}",
+                    [*candidates, *params],
                 )
             }
+        candidates = {rowid: c for rowid, c in candidates.items() if rowid in by_rowid}
         for rowid, candidate in candidates.items():
             row = by_rowid[rowid]
             candidate.timestamp = parse_datetime(row["timestamp"])
@@ -775,7 +833,8 @@ class Engine:
             self._access_flushed = time.monotonic()
         now = _iso(_now())
         try:
-            with self.store.write() as db:
+            # Counts change no vector: no generation bump, so no vector index reloads its rows.
+            with self.store.write(bump_generation=False) as db:
                 db.executemany(
                     "UPDATE memories SET access_count = access_count + ?, last_accessed_at = ? "
                     "WHERE id = ?",
@@ -841,7 +900,10 @@ class Engine:
         if ttl_hours is not None and (not isinstance(ttl_hours, int) or ttl_hours <= 0):
             raise InvalidRequestError(f"ttl_hours must be a positive integer, not {ttl_hours!r}")
         created = _now()
-        expires = created + timedelta(hours=ttl_hours) if ttl_hours is not None else None
+        try:
+            expires = created + timedelta(hours=ttl_hours) if ttl_hours is not None else None
+        except OverflowError:  # past the year 9999
+            raise InvalidRequestError(f"ttl_hours is too large: {ttl_hours}") from None
         session_id = str(uuid.uuid4())
         with self.store.write() as db:
             db.execute(

@@ -266,14 +266,19 @@ class Store:
                 self._shared.close()
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction: all of it commits, or none of it (on any exception)."""
+    def write(self, *, bump_generation: bool = True) -> Iterator[sqlite3.Connection]:
+        """A write transaction: all of it commits, or none of it (on any exception).
+
+        `bump_generation=False` is for bookkeeping that changes nothing a cache of the data
+        depends on (access counts): other processes' vector indexes then need no reload.
+        """
         with self._write_lock:  # threads of this process queue here, not in SQLite
             db = self.db
             _retry_busy(lambda: db.execute("BEGIN IMMEDIATE"))
             try:
                 yield db
-                db.execute("UPDATE generation SET value = value + 1 WHERE id = 1")
+                if bump_generation:
+                    db.execute("UPDATE generation SET value = value + 1 WHERE id = 1")
                 _retry_busy(lambda: db.execute("COMMIT"))
             except BaseException:
                 if db.in_transaction:

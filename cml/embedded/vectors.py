@@ -67,10 +67,15 @@ class VectorIndex:
         return self._codes.setdefault(tenant, len(self._codes))
 
     def sync(self, generation: int | None = None) -> None:
-        """Reload when the database changed behind this index's back."""
+        """Reload when the database changed behind this index's back.
+
+        The counter only grows. A reader whose snapshot is older than the index does not reload
+        it backwards (readers on different snapshots would reload in turn, endlessly); it
+        drops the newer rows itself, by looking the candidates up in its snapshot.
+        """
         current = self._store.generation() if generation is None else generation
         with self._lock:
-            if current != self._generation:
+            if current > self._generation:
                 self._load()
                 self._generation = current
 
@@ -90,6 +95,8 @@ class VectorIndex:
         `sync` instead of guessing.
         """
         with self._lock:
+            if self._generation >= after:
+                return  # a reader already reloaded from a snapshot that includes this write
             if self._generation != before:
                 self._generation = -1
                 return
@@ -131,6 +138,17 @@ class VectorIndex:
                 position = self._position.get(int(rowid))
                 if position is not None:
                     self._active[position] = active
+
+    def similarity(self, query: Any, rowids: Iterable[int]) -> dict[int, float]:
+        """The cosine of `query` with each of `rowids` that the index holds."""
+        np = self._np
+        with self._lock:
+            found = [(int(r), self._position[int(r)]) for r in rowids if int(r) in self._position]
+            if not found:
+                return {}
+            positions = np.fromiter((p for _, p in found), dtype=np.int64, count=len(found))
+            scores = self._matrix[positions] @ np.asarray(query, dtype=np.float32).reshape(-1)
+        return {rowid: float(score) for (rowid, _), score in zip(found, scores, strict=True)}
 
     def search(
         self, query: Any, tenant: str, k: int, allowed: set[int] | None = None

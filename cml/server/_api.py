@@ -30,6 +30,10 @@ __all__ = ["Api", "Reply", "Request", "Unsupported", "load_spec"]
 logger = logging.getLogger("cml.server")
 
 _DASHBOARD = "/api/v1/dashboard/"
+# Recalls are POSTs that change nothing: a retried one is simply answered again. Recording each
+# answer for its Idempotency-Key would turn every read into a write (and grow the database).
+_SAFE_POSTS = frozenset({"read_memory", "session_read", "read_memory_stream"})
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def load_spec() -> dict[str, Any]:
@@ -187,7 +191,7 @@ class Api:
             body=self._body(route, request.body),
             headers=request.headers,
             idempotency_key=request.headers.get("idempotency-key")
-            if route.method != "GET"
+            if route.method != "GET" and route.operation_id not in _SAFE_POSTS
             else None,
         )
         replay_key = f"http:{route.operation_id}:{call.idempotency_key}"
@@ -286,10 +290,19 @@ class Api:
             return {}
         try:
             body = json.loads(raw)
+            # `\ud800` is valid JSON but no text: stored, it could never be sent back as UTF-8.
+            if _ESCAPED_SURROGATE.search(raw):
+                json.dumps(body, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            msg = "Input contains a lone surrogate; it is not valid Unicode text"
+            raise HTTPProblem(422, [{"loc": ["body"], "msg": msg, "type": "string_unicode"}]) from None
         except (ValueError, UnicodeDecodeError):
             raise HTTPProblem(
                 422, [{"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}]
             ) from None
+        except RecursionError:
+            msg = "JSON nested too deeply"
+            raise HTTPProblem(422, [{"loc": ["body"], "msg": msg, "type": "json_invalid"}]) from None
         problems = self._validator.errors(body, schema, ("body",))
         if problems:
             raise HTTPProblem(422, problems)

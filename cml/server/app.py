@@ -10,6 +10,8 @@ import asyncio
 import ipaddress
 import json
 import logging
+import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -46,17 +48,19 @@ class App:
             return
         if scope["type"] != "http":
             return
+        started = time.perf_counter()
         body = bytearray()
         while True:
             message = await receive()
             body += message.get("body", b"")
             if len(body) > MAX_BODY_BYTES:
-                await _send(send, Reply(413, b'{"detail": "Request body too large"}'))
+                reply = Reply(413, b'{"detail": "Request body too large"}')
+                await _send(send, _traced(reply, scope, started))
                 return
             if not message.get("more_body"):
                 break
         if scope["path"] == "/openapi.json" and scope["method"] == "GET":
-            await _send(send, Reply(200, self._spec))
+            await _send(send, _traced(Reply(200, self._spec), scope, started))
             return
         request = Request(
             method=scope["method"],
@@ -81,6 +85,14 @@ class App:
                     self.engine.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def _traced(reply: Reply, scope: Scope, started: float) -> Reply:
+    """An answer given here rather than by the Api carries the same tracing headers."""
+    sent = [v.decode("latin-1") for k, v in scope["headers"] if k.lower() == b"x-request-id"]
+    reply.headers["X-Request-ID"] = (sent[0] if sent else "") or uuid.uuid4().hex
+    reply.headers["X-Response-Time"] = f"{(time.perf_counter() - started) * 1000:.2f}ms"
+    return reply
 
 
 async def _send(send: Send, reply: Reply) -> None:
@@ -120,11 +132,12 @@ def create_app(
     embedder: Any = "default",
     engine: Engine | None = None,
 ) -> App:
+    owned = engine is None  # an engine passed in belongs to the caller, who closes it
     engine = engine or Engine(db_path, embedder=embedder)
     api = Api(
         handlers(engine), api_key=api_key, admin_api_key=admin_api_key, idempotency=engine.replies
     )
-    return App(api, engine)
+    return App(api, engine if owned else None)
 
 
 def serve(

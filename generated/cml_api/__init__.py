@@ -8,7 +8,7 @@ contract it speaks.
 from .client import AuthenticatedClient, Client
 
 __api_version__ = "1.5.1"
-__spec_sha256__ = "b4d3a4d76848103856f05c66f25f6605161d80d9eb4fab2bd87b29aa7cda76f9"
+__spec_sha256__ = "a42a2c4b9a4e27570dbebe70af10ab970657c5e5b85098f5007c189d499ef0e2"
 
 __all__ = (
     "AuthenticatedClient",

@@ -70,6 +70,11 @@ def _parse_response(
 
         return response_500
 
+    if response.status_code == 501:
+        response_501 = ErrorResponse.from_dict(response.json())
+
+        return response_501
+
     if response.status_code == 503:
         response_503 = ErrorResponse.from_dict(response.json())
 
@@ -101,7 +106,7 @@ def sync_detailed(
     """Connection details of the graph database
 
      The URL and credentials the dashboard's graph viewer uses to connect to Neo4j directly. Treat the
-    answer as a secret.
+    answer as a secret. A server without Neo4j (py-cml's local server) answers 501 Not Implemented.
 
     Args:
         x_tenant_id (None | str | Unset):
@@ -136,7 +141,7 @@ def sync(
     """Connection details of the graph database
 
      The URL and credentials the dashboard's graph viewer uses to connect to Neo4j directly. Treat the
-    answer as a secret.
+    answer as a secret. A server without Neo4j (py-cml's local server) answers 501 Not Implemented.
 
     Args:
         x_tenant_id (None | str | Unset):
@@ -166,7 +171,7 @@ async def asyncio_detailed(
     """Connection details of the graph database
 
      The URL and credentials the dashboard's graph viewer uses to connect to Neo4j directly. Treat the
-    answer as a secret.
+    answer as a secret. A server without Neo4j (py-cml's local server) answers 501 Not Implemented.
 
     Args:
         x_tenant_id (None | str | Unset):
@@ -199,7 +204,7 @@ async def asyncio(
     """Connection details of the graph database
 
      The URL and credentials the dashboard's graph viewer uses to connect to Neo4j directly. Treat the
-    answer as a secret.
+    answer as a secret. A server without Neo4j (py-cml's local server) answers 501 Not Implemented.
 
     Args:
         x_tenant_id (None | str | Unset):
