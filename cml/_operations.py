@@ -796,9 +796,7 @@ def sessions(tenant_id: str | None) -> Call[JSON]:
 
 
 def graph_overview(tenant_id: str, scope_id: str | None) -> Call[JSON]:
-    return _admin(
-        dashboard_graph_overview, {"tenant_id": tenant_id, "scope_id": _opt(scope_id)}
-    )
+    return _admin(dashboard_graph_overview, {"tenant_id": tenant_id, "scope_id": _opt(scope_id)})
 
 
 def tenants() -> Call[JSON]:

@@ -153,11 +153,11 @@ def _check_metadata(metadata: Any) -> dict[str, Any]:
         return {}
     if not isinstance(metadata, Mapping):
         raise InvalidRequestError("metadata must be a JSON object")
-    metadata = dict(metadata)
-    if _nesting(metadata) > MAX_METADATA_DEPTH:
+    checked: dict[str, Any] = dict(metadata)
+    if _nesting(checked) > MAX_METADATA_DEPTH:
         raise InvalidRequestError(f"metadata is nested more than {MAX_METADATA_DEPTH} levels deep")
     try:
-        text = json.dumps(metadata, ensure_ascii=False, allow_nan=False)
+        text = json.dumps(checked, ensure_ascii=False, allow_nan=False)
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise InvalidRequestError("metadata contains a lone surrogate (not valid text)") from None
@@ -167,7 +167,7 @@ def _check_metadata(metadata: Any) -> dict[str, Any]:
         raise InvalidRequestError(
             f"metadata is {len(text)} characters as JSON; the limit is {MAX_METADATA_CHARS}"
         )
-    return metadata
+    return checked
 
 
 def _unit(value: float | None, name: str) -> float | None:

@@ -295,14 +295,18 @@ class Api:
                 json.dumps(body, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError:
             msg = "Input contains a lone surrogate; it is not valid Unicode text"
-            raise HTTPProblem(422, [{"loc": ["body"], "msg": msg, "type": "string_unicode"}]) from None
+            raise HTTPProblem(
+                422, [{"loc": ["body"], "msg": msg, "type": "string_unicode"}]
+            ) from None
         except (ValueError, UnicodeDecodeError):
             raise HTTPProblem(
                 422, [{"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}]
             ) from None
         except RecursionError:
             msg = "JSON nested too deeply"
-            raise HTTPProblem(422, [{"loc": ["body"], "msg": msg, "type": "json_invalid"}]) from None
+            raise HTTPProblem(
+                422, [{"loc": ["body"], "msg": msg, "type": "json_invalid"}]
+            ) from None
         problems = self._validator.errors(body, schema, ("body",))
         if problems:
             raise HTTPProblem(422, problems)

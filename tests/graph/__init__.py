@@ -1,0 +1,1 @@
+"""Tests of the knowledge-graph sync (cml.graph)."""
