@@ -86,7 +86,13 @@ class MemorySource(enum.StrEnum):
 
 def parse_datetime(value: datetime | str) -> datetime:
     """Parse an ISO-8601 timestamp with or without a zone; a naive one is taken as UTC."""
-    parsed = value if isinstance(value, datetime) else _dateparser.isoparse(value)
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        try:  # the C parser handles what servers send (with or without a zone, "Z" included)
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            parsed = _dateparser.isoparse(value)
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
