@@ -73,3 +73,14 @@ def spec(session: nox.Session) -> None:
     """Refresh openapi/ from a server: `nox -s spec -- --from-url http://HOST:PORT/openapi.json`."""
     session.install("-r", GENERATOR)
     session.run("python", "generator/generate.py", "spec", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmarks (benchmarks/README.md): `nox -s bench`, or `nox -s bench -- locomo` for one.
+
+    Prints a table and writes bench-results/results.json. The torch extra is installed too, so
+    LoCoMo also scores the PyTorch MiniLM beside the default int8 ONNX one.
+    """
+    install_project(session, "server", "embeddings", "torch")
+    session.run("python", "-m", "benchmarks", *session.posargs)

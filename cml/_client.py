@@ -8,12 +8,12 @@ Request building, retry decisions and error mapping live in `_base_client.py` an
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, overload
 from uuid import UUID
 
 import httpx
@@ -41,7 +41,12 @@ from .models import (
     UpdateResponse,
     WriteResponse,
 )
+from .streaming._options import StreamHooks, StreamingOptions
+from .streaming._remember import AsyncRememberStream, RememberStream, open_remember_stream
 from .streaming._sse import iter_sse, iter_sse_lines
+
+if TYPE_CHECKING:
+    from .graph import GraphSync
 
 __all__ = ["CognitiveMemoryLayer", "SessionScope"]
 
@@ -522,6 +527,107 @@ class CognitiveMemoryLayer(BaseClient):
         answer = reply if isinstance(reply, str) else collect_text(reply)
         self.turn(user_message, assistant_response=answer, session_id=session_id)
         return ChatResponse(text=answer, memory_context=context)
+
+    # -- remembering a streamed answer -------------------------------------------------------
+
+    @overload
+    def remember_stream(
+        self,
+        stream: AsyncIterable[T],
+        *,
+        user_message: str,
+        session_id: str | None = None,
+        options: StreamingOptions | Mapping[str, Any] | None = None,
+        hooks: StreamHooks | Mapping[str, Any] | None = None,
+        graph: GraphSync | None = None,
+        resume_from: str | None = None,
+        context_tags: list[str] | None = None,
+        memory_type: MemoryType | None = None,
+        namespace: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        turn_id: str | None = None,
+        agent_id: str | None = None,
+        timestamp: datetime | None = None,
+        eval_mode: bool = False,
+    ) -> AsyncRememberStream[T]: ...
+
+    @overload
+    def remember_stream(
+        self,
+        stream: Iterable[T],
+        *,
+        user_message: str,
+        session_id: str | None = None,
+        options: StreamingOptions | Mapping[str, Any] | None = None,
+        hooks: StreamHooks | Mapping[str, Any] | None = None,
+        graph: GraphSync | None = None,
+        resume_from: str | None = None,
+        context_tags: list[str] | None = None,
+        memory_type: MemoryType | None = None,
+        namespace: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        turn_id: str | None = None,
+        agent_id: str | None = None,
+        timestamp: datetime | None = None,
+        eval_mode: bool = False,
+    ) -> RememberStream[T]: ...
+
+    def remember_stream(
+        self,
+        stream: Iterable[T] | AsyncIterable[T],
+        *,
+        user_message: str,
+        session_id: str | None = None,
+        options: StreamingOptions | Mapping[str, Any] | None = None,
+        hooks: StreamHooks | Mapping[str, Any] | None = None,
+        graph: GraphSync | None = None,
+        resume_from: str | None = None,
+        context_tags: list[str] | None = None,
+        memory_type: MemoryType | None = None,
+        namespace: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        turn_id: str | None = None,
+        agent_id: str | None = None,
+        timestamp: datetime | None = None,
+        eval_mode: bool = False,
+    ) -> RememberStream[T] | AsyncRememberStream[T]:
+        """Remember an LLM's streamed answer while handing it on, chunk by chunk.
+
+        Returns an iterator of the chunks `stream` yields (strings, or OpenAI-style chunk
+        objects: the caller gets the objects themselves), each the moment it arrives; storage
+        runs in a background thread and never delays them. An async `stream` gives an
+        `AsyncRememberStream` instead. After the last chunk `.result` holds the
+        `RememberStreamResult`; `.consume()` drains the stream and returns it.
+
+        The exchange is stored as `turn()` stores it: `user_message` and the answer as two
+        memories; the write options (`context_tags`, `memory_type`, `namespace`, `metadata`,
+        `turn_id`, `agent_id`, `timestamp`, `eval_mode`, `session_id`) apply to every memory the
+        stream writes. `options` (`StreamingOptions`, or a dict in snake_case or camelCase)
+        turns on progressive storage, fact extraction, chunked storage, failure strategies,
+        resume tokens, graph sync and adaptive processing; `hooks` gets its events.
+        `resume_from` continues a stream that failed (its `ResumableStreamError.resume_token`).
+        """
+        return open_remember_stream(
+            self,
+            stream,
+            asynchronous=False,
+            user_message=user_message,
+            options=options,
+            hooks=hooks,
+            graph=graph,
+            resume_from=resume_from,
+            write={
+                "session_id": session_id,
+                "context_tags": context_tags,
+                "memory_type": memory_type,
+                "namespace": namespace,
+                "metadata": metadata,
+                "turn_id": turn_id,
+                "agent_id": agent_id,
+                "timestamp": timestamp,
+                "eval_mode": eval_mode,
+            },
+        )
 
     # -- maintenance and dashboard (admin key) -----------------------------------------------
 

@@ -1,0 +1,91 @@
+"""`python -m benchmarks [NAME ...]`: run benchmarks, print one table, write results JSON.
+
+Without names every benchmark runs. Results of earlier runs of the other benchmarks are kept in
+the JSON file, so running one alone updates its part only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import latency, locomo, overhead, report, streaming, throughput
+from ._common import machine, results_dir
+
+BENCHMARKS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
+    "throughput": lambda args: throughput.run(),
+    "latency": lambda args: latency.run(sizes=args.sizes),
+    "locomo": lambda args: locomo.run(sensitivity=not args.no_sensitivity),
+    "overhead": lambda args: overhead.run(calls=args.calls),
+    "streaming": lambda args: streaming.run(),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument(
+        "names",
+        nargs="*",
+        choices=[*BENCHMARKS, []],
+        metavar="NAME",
+        help=f"benchmarks to run (default: all): {', '.join(BENCHMARKS)}",
+    )
+    parser.add_argument(
+        "--out", type=Path, help="results JSON (default: bench-results/results.json)"
+    )
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=list(latency.SIZES),
+        help="store sizes for the latency benchmark",
+    )
+    parser.add_argument(
+        "--calls", type=int, default=overhead.CALLS, help="calls per side in the overhead benchmark"
+    )
+    parser.add_argument(
+        "--no-sensitivity", action="store_true", help="LoCoMo: skip the neighbouring-weights runs"
+    )
+    parser.add_argument(
+        "--table-only",
+        action="store_true",
+        help="print the table of the results file (of the named benchmarks) without running",
+    )
+    args = parser.parse_args(argv)
+    names = args.names or list(BENCHMARKS)
+    out = args.out or results_dir() / "results.json"
+
+    results: dict[str, Any] = {}
+    if out.exists():
+        try:
+            results = json.loads(out.read_text(encoding="utf-8"))
+        except ValueError:
+            results = {}
+    if args.table_only:
+        print(report.table({n: results[n] for n in names if n in results}))
+        return 0
+    ran: dict[str, Any] = {}
+    for name in names:
+        print(f"[bench] {name} ...", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        section = BENCHMARKS[name](args)
+        section["seconds"] = round(time.perf_counter() - started, 1)
+        section["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        section["machine"] = machine()
+        print(f"[bench] {name}: {section['seconds']:.0f} s", file=sys.stderr, flush=True)
+        ran[name] = results[name] = section
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
+    print(report.table(ran))
+    print(f"\nresults: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,461 @@
+"""
+The settings of `remember_stream`: `StreamingOptions`, `StreamHooks` and `WriteOptions`.
+
+The option names and defaults are Cortex's (`cortex-memory` v0.11+), so code written for it
+ports over: a plain dict works as well as the class, in snake_case or in the camelCase the
+TypeScript SDK uses (Cortex's Python SDK raised `TypeError` on those). Durations are in
+milliseconds, as in Cortex.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+import attrs
+
+from .._exceptions import InvalidRequestError
+from ..chunking import ChunkingConfig, ChunkingConfigError, ChunkingStrategy
+from ..models import MemoryType
+
+if TYPE_CHECKING:
+    from ..graph import GraphSync
+    from ._events import ChunkEvent, ProgressEvent, StreamCompleteEvent, StreamErrorEvent
+    from ._resume import ResumeTokenStore
+
+__all__ = [
+    "DEFAULT_CHUNK_SIZES",
+    "MAX_SINGLE_MEMORY_SIZE",
+    "FailureStrategy",
+    "StreamHooks",
+    "StreamingOptions",
+    "WriteOptions",
+    "resolve_options",
+]
+
+FailureStrategy = Literal["store-partial", "rollback", "retry", "best-effort"]
+_STRATEGIES: frozenset[str] = frozenset(get_args(FailureStrategy))
+
+#: The largest text one memory may hold: the wire contract's (and the engine's) limit.
+MAX_SINGLE_MEMORY_SIZE = 100_000
+
+#: `chunk_size` when only `chunking_strategy` is given, in the strategy's unit.
+DEFAULT_CHUNK_SIZES: Mapping[str, int] = {
+    "token": 1000,  # tokens of 4 characters
+    "fixed": 4000,  # characters
+    "sentence": 20,
+    "paragraph": 4,
+}
+
+
+def _optional_callable(value: Any) -> Any:
+    if value is not None and not callable(value):
+        raise InvalidRequestError(f"a hook must be callable, not {type(value).__name__}")
+    return value
+
+
+@attrs.frozen
+class StreamHooks:
+    """
+    Callbacks on a stream's events: plain functions or coroutine functions.
+
+    They run in the background worker, in event order, never on the path that hands chunks to
+    the caller: a slow hook does not slow the stream down. An exception raised in a hook is
+    logged (logger `cml`) and ignored; it never breaks the stream.
+    """
+
+    on_chunk: Callable[[ChunkEvent], Awaitable[None] | None] | None = attrs.field(
+        default=None, validator=lambda _i, _a, v: _optional_callable(v)
+    )
+    on_progress: Callable[[ProgressEvent], Awaitable[None] | None] | None = attrs.field(
+        default=None, validator=lambda _i, _a, v: _optional_callable(v)
+    )
+    on_error: Callable[[StreamErrorEvent], Awaitable[None] | None] | None = attrs.field(
+        default=None, validator=lambda _i, _a, v: _optional_callable(v)
+    )
+    on_complete: Callable[[StreamCompleteEvent], Awaitable[None] | None] | None = attrs.field(
+        default=None, validator=lambda _i, _a, v: _optional_callable(v)
+    )
+
+    @classmethod
+    def coerce(cls, value: StreamHooks | Mapping[str, Any] | None) -> StreamHooks:
+        """A `StreamHooks` from itself, `None`, or a dict (`on_chunk` or `onChunk` keys)."""
+        if value is None:
+            return cls()
+        if isinstance(value, StreamHooks):
+            return value
+        if not isinstance(value, Mapping):
+            raise InvalidRequestError(
+                f"hooks must be a StreamHooks or a dict, not {type(value).__name__}"
+            )
+        names = {f.name for f in attrs.fields(cls)}
+        given: dict[str, Any] = {}
+        for key, hook in value.items():
+            name = snake_case(str(key))
+            if name not in names:
+                raise InvalidRequestError(
+                    f"unknown hook {key!r}", hint=f"Hooks are {', '.join(sorted(names))}."
+                )
+            given[name] = hook
+        return cls(**given)
+
+
+def _tags(value: Sequence[str] | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        raise InvalidRequestError("context_tags must be a list of strings, not a string")
+    return tuple(value)
+
+
+def _memory_type(value: MemoryType | str | None) -> MemoryType | str | None:
+    if value is None or isinstance(value, MemoryType):
+        return value
+    try:
+        return MemoryType(value)
+    except ValueError:
+        raise InvalidRequestError(f"unknown memory_type {value!r}") from None
+
+
+def _metadata(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidRequestError(f"metadata must be a dict, not {type(value).__name__}")
+    return dict(value)
+
+
+@attrs.frozen
+class WriteOptions:
+    """
+    The options of a plain `write`, applied to every memory a stream stores (the user message,
+    the answer, its chunks and its facts): parity with `write`.
+
+    Stream memories add their own context tags (`conversation`, `user_input`,
+    `assistant_response`, ...) after the caller's, and their own metadata keys (`stream_id`,
+    `partial`, `role`, ...) over the caller's. `memory_type` applies to the message, answer and
+    chunk memories; fact memories are always `semantic_fact`, since that is what they are.
+    """
+
+    context_tags: tuple[str, ...] | None = attrs.field(default=None, converter=_tags)
+    memory_type: MemoryType | str | None = attrs.field(default=None, converter=_memory_type)
+    namespace: str | None = None
+    metadata: Mapping[str, Any] = attrs.field(factory=dict, converter=_metadata)
+    turn_id: str | None = None
+    agent_id: str | None = None
+    timestamp: datetime | None = None
+    eval_mode: bool = False
+    session_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready form, kept with a resume token."""
+        return {
+            "context_tags": list(self.context_tags) if self.context_tags is not None else None,
+            "memory_type": str(self.memory_type) if self.memory_type is not None else None,
+            "namespace": self.namespace,
+            "metadata": dict(self.metadata),
+            "turn_id": self.turn_id,
+            "agent_id": self.agent_id,
+            "timestamp": self.timestamp.isoformat() if self.timestamp is not None else None,
+            "eval_mode": self.eval_mode,
+            "session_id": self.session_id,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> WriteOptions:
+        from ..models import parse_datetime
+
+        stamp = data.get("timestamp")
+        return cls(
+            context_tags=data.get("context_tags"),
+            memory_type=data.get("memory_type"),
+            namespace=data.get("namespace"),
+            metadata=data.get("metadata") or {},
+            turn_id=data.get("turn_id"),
+            agent_id=data.get("agent_id"),
+            timestamp=parse_datetime(stamp) if stamp else None,
+            eval_mode=bool(data.get("eval_mode", False)),
+            session_id=data.get("session_id"),
+        )
+
+    def merged(self, other: Mapping[str, Any]) -> WriteOptions:
+        """These options with the explicitly given (not None) entries of `other` over them."""
+        given = {k: v for k, v in other.items() if v is not None and v is not False}
+        return attrs.evolve(self, **given) if given else self
+
+
+_WRITE_FIELDS = frozenset(f.name for f in attrs.fields(WriteOptions))
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+def _positive(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise InvalidRequestError(f"{attribute.name} must be a positive number, not {value!r}")
+    if isinstance(value, float) and math.isinf(value):
+        raise InvalidRequestError(f"{attribute.name} must be finite")
+
+
+def _non_negative_int(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidRequestError(f"{attribute.name} must be an integer >= 0, not {value!r}")
+
+
+def _non_negative_number(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        raise InvalidRequestError(f"{attribute.name} must be a number >= 0, not {value!r}")
+
+
+def _strategy(value: Any) -> FailureStrategy | None:
+    if value is None:
+        return None
+    name = str(value).replace("_", "-").lower()
+    if name not in _STRATEGIES:
+        raise InvalidRequestError(
+            f"unknown partial_failure_handling {value!r}",
+            hint=f"Use one of {', '.join(sorted(_STRATEGIES))}.",
+        )
+    return name  # type: ignore[return-value]
+
+
+def _hooks(value: Any) -> StreamHooks | None:
+    return None if value is None else StreamHooks.coerce(value)
+
+
+@attrs.frozen
+class StreamingOptions:
+    """
+    How `remember_stream` remembers. Every field has Cortex's name and default unless noted
+    "(py-cml)". Durations are milliseconds.
+
+    **Progressive storage.** `store_partial_response`: create the answer memory at the first
+    chunk (metadata `partial: true`) and update it every `partial_response_interval` ms while
+    the stream flows; it is finalized (`partial: false`) at the end. Off, the answer is written
+    once at the end (or when the stream fails, per `partial_failure_handling`).
+
+    **Facts.** `progressive_fact_extraction`: extract facts every `fact_extraction_threshold`
+    characters, each fact once, and store each as a `semantic_fact` memory linked to the answer
+    (metadata `answer_memory_id`). Off, the stream extracts none itself (the memory layer still
+    indexes the stored answer as it indexes any write).
+
+    **Chunked storage.** `chunking_strategy` (token, sentence, paragraph, fixed), `chunk_size`
+    (in the strategy's unit; defaults in `DEFAULT_CHUNK_SIZES`), `chunk_overlap` (py-cml),
+    `preserve_boundaries` (py-cml): store the answer as linked chunk memories as it arrives,
+    in memory that does not grow with its length. Without a strategy this still happens, with
+    the `token` strategy, once the answer passes `max_single_memory_size` characters (default
+    and maximum 100,000: one memory's limit), so long answers are never refused.
+
+    **Failures.** `partial_failure_handling` (default `store-partial`): `store-partial` keeps
+    what arrived, marked `partial`/`incomplete`; `best-effort` records errors and goes on;
+    `retry` retries a failed storage step `max_retries` times, `retry_delay` ms apart, doubling;
+    `rollback` deletes everything the stream stored. `generate_resume_token`: a failed source
+    raises `ResumableStreamError` with a token for `remember_stream(..., resume_from=token)`,
+    valid `resume_token_ttl` ms (py-cml; 1 h), kept in `resume_store` (default: in memory, this
+    process) or in the SQLite file `resume_store_path` (across processes).
+
+    **Limits.** `stream_timeout`: the whole stream's time limit; `idle_timeout` (py-cml): the
+    longest wait for one chunk; both raise `StreamTimeoutError` even when the source blocks.
+    `max_response_length`: characters; past it `StreamTooLongError` (the chunk that would pass
+    it is neither delivered nor stored). `max_pending_chars` (py-cml): how far storage may lag
+    behind the stream before the stream waits for it (bounded memory).
+
+    **Graph.** `graph`: a `cml.graph.GraphSync` (embedded mode defaults to the SQLite graph in
+    the store's file; HTTP mode has none unless given). `sync_to_graph`: sync the answer and its
+    facts at the end; `progressive_graph_sync`: also at the start and every
+    `graph_sync_interval` ms.
+
+    **Adaptive processing.** `enable_adaptive_processing`: classify the stream's rhythm (fast,
+    slow, bursty, steady) from its inter-chunk delays as it flows, and set `buffer_size`,
+    `fact_extraction_threshold` and `partial_response_interval` from Cortex's table.
+
+    **Memory.** `max_buffer_size`: characters in the rolling window of recent text
+    (`RememberStream.recent_text`). `include_accumulated_text` (py-cml): give `ChunkEvent` the
+    whole text so far (O(n) per chunk; off by default). `keep_full_response` (py-cml): keep the
+    full answer for `result.full_response` even when it is stored in chunks (memory then grows
+    with the answer). `buffer_size` (py-cml): how many chunks may wait for the background
+    worker before it is woken (it is also woken every 100 ms while text arrives, whenever
+    storage falls due, and for every chunk when an `on_chunk` hook is set).
+
+    `incremental_embeddings` is accepted for compatibility and changes nothing: the memory
+    layer embeds each text it stores, partial updates included.
+
+    `cost_per_1k_tokens` (py-cml): a price, for `metrics.estimated_cost`. `clock` (py-cml): a
+    monotonic clock in seconds, for tests.
+    """
+
+    # progressive storage
+    store_partial_response: bool = False
+    partial_response_interval: float = attrs.field(default=3000.0, validator=_positive)
+    # facts
+    progressive_fact_extraction: bool = False
+    fact_extraction_threshold: int = attrs.field(default=500, validator=_positive)
+    # chunked storage
+    chunk_size: int | None = attrs.field(default=None, validator=_positive)
+    chunking_strategy: ChunkingStrategy | None = None
+    chunk_overlap: int = attrs.field(default=0, validator=_non_negative_int)
+    preserve_boundaries: bool = True
+    max_single_memory_size: int | None = attrs.field(default=None, validator=_positive)
+    # hooks
+    hooks: StreamHooks | None = attrs.field(default=None, converter=_hooks)
+    # failures and resume
+    partial_failure_handling: FailureStrategy | None = attrs.field(
+        default=None, converter=_strategy
+    )
+    max_retries: int = attrs.field(default=3, validator=_non_negative_int)
+    retry_delay: float = attrs.field(default=1000.0, validator=_non_negative_number)
+    generate_resume_token: bool = False
+    resume_token_ttl: float = attrs.field(default=3_600_000.0, validator=_positive)
+    resume_store: ResumeTokenStore | None = attrs.field(default=None, eq=False)
+    resume_store_path: str | Path | None = None
+    # limits
+    stream_timeout: float | None = attrs.field(default=None, validator=_positive)
+    idle_timeout: float | None = attrs.field(default=None, validator=_positive)
+    max_response_length: int | None = attrs.field(default=None, validator=_positive)
+    max_pending_chars: int = attrs.field(default=1_000_000, validator=_positive)
+    # graph
+    graph: GraphSync | None = attrs.field(default=None, eq=False)
+    sync_to_graph: bool = True
+    progressive_graph_sync: bool = False
+    graph_sync_interval: float = attrs.field(default=5000.0, validator=_positive)
+    # adaptive processing and memory
+    enable_adaptive_processing: bool = False
+    max_buffer_size: int = attrs.field(default=10_000, validator=_positive)
+    include_accumulated_text: bool = False
+    keep_full_response: bool = False
+    buffer_size: int = attrs.field(default=16, validator=_positive)
+    incremental_embeddings: bool = False
+    # metrics and tests
+    cost_per_1k_tokens: float | None = attrs.field(default=None, validator=_positive)
+    clock: Callable[[], float] = attrs.field(default=time.monotonic, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        limit = self.max_single_memory_size
+        if limit is not None and limit > MAX_SINGLE_MEMORY_SIZE:
+            raise InvalidRequestError(
+                f"max_single_memory_size is at most {MAX_SINGLE_MEMORY_SIZE:,} (one memory's "
+                f"limit), not {limit}"
+            )
+        if self.chunking_strategy is not None or self.chunk_size is not None:
+            self.chunking_config()  # fail now, not when the stream is already flowing
+
+    # -- derived settings --------------------------------------------------------------------
+
+    @property
+    def failure_strategy(self) -> FailureStrategy:
+        return self.partial_failure_handling or "store-partial"
+
+    @property
+    def single_memory_limit(self) -> int:
+        return self.max_single_memory_size or MAX_SINGLE_MEMORY_SIZE
+
+    @property
+    def chunked_from_start(self) -> bool:
+        """Whether the answer is stored in chunks from the first character."""
+        return self.chunking_strategy is not None or self.chunk_size is not None
+
+    def chunking_config(self) -> ChunkingConfig:
+        """The chunking of long answers (the `token` strategy when none is chosen)."""
+        strategy: ChunkingStrategy = self.chunking_strategy or (
+            "fixed" if self.chunk_size is not None else "token"
+        )
+        if strategy not in DEFAULT_CHUNK_SIZES:
+            raise InvalidRequestError(
+                f"unknown chunking_strategy {strategy!r}",
+                hint=f"Use one of {', '.join(DEFAULT_CHUNK_SIZES)}.",
+            )
+        size = self.chunk_size or DEFAULT_CHUNK_SIZES[strategy]
+        try:
+            return ChunkingConfig(
+                strategy=strategy,
+                max_chunk_size=int(size),
+                overlap_size=self.chunk_overlap,
+                preserve_boundaries=self.preserve_boundaries,
+            )
+        except ChunkingConfigError as exc:
+            raise InvalidRequestError(f"invalid chunking options: {exc}") from exc
+
+    @classmethod
+    def coerce(cls, value: StreamingOptions | Mapping[str, Any] | None) -> StreamingOptions:
+        """Options from themselves, `None`, or a dict of snake_case or camelCase names."""
+        options, write = split_options(value)
+        if write:
+            raise InvalidRequestError(
+                f"{', '.join(sorted(write))} are write options, not streaming options",
+                hint="Pass them to remember_stream() as keyword arguments.",
+            )
+        return options
+
+
+_OPTION_FIELDS = frozenset(f.name for f in attrs.fields(StreamingOptions))
+_CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
+
+
+def snake_case(name: str) -> str:
+    """`partialResponseInterval` -> `partial_response_interval` (snake_case is left as is)."""
+    return _CAMEL.sub(r"_\1", name).lower()
+
+
+def split_options(
+    value: StreamingOptions | Mapping[str, Any] | None,
+) -> tuple[StreamingOptions, dict[str, Any]]:
+    """Streaming options, and the write options found among a dict's keys."""
+    if value is None:
+        return StreamingOptions(), {}
+    if isinstance(value, StreamingOptions):
+        return value, {}
+    if not isinstance(value, Mapping):
+        raise InvalidRequestError(
+            f"options must be StreamingOptions or a dict, not {type(value).__name__}"
+        )
+    fields: dict[str, Any] = {}
+    write: dict[str, Any] = {}
+    for key, item in value.items():
+        name = snake_case(str(key))
+        target = fields if name in _OPTION_FIELDS else write if name in _WRITE_FIELDS else None
+        if target is None:
+            raise InvalidRequestError(
+                f"unknown streaming option {key!r}",
+                hint="See StreamingOptions for the names (snake_case or camelCase).",
+            )
+        if name in target:
+            raise InvalidRequestError(f"streaming option {name!r} is given twice")
+        target[name] = item
+    try:
+        return StreamingOptions(**fields), write
+    except TypeError as exc:  # a wrong type attrs could not convert
+        raise InvalidRequestError(f"invalid streaming options: {exc}") from exc
+
+
+def resolve_options(
+    options: StreamingOptions | Mapping[str, Any] | None,
+    *,
+    hooks: StreamHooks | Mapping[str, Any] | None,
+    graph: GraphSync | None,
+    write: Mapping[str, Any],
+) -> tuple[StreamingOptions, StreamHooks, WriteOptions]:
+    """The options of one `remember_stream` call, from its arguments."""
+    resolved, write_in_options = split_options(options)
+    if hooks is not None and resolved.hooks is not None:
+        raise InvalidRequestError("hooks are given both as hooks= and in options")
+    if graph is not None:
+        if resolved.graph is not None:
+            raise InvalidRequestError("a graph is given both as graph= and in options")
+        resolved = attrs.evolve(resolved, graph=graph)
+    final_hooks = StreamHooks.coerce(hooks) if hooks is not None else resolved.hooks
+    given = {
+        k: v for k, v in write.items() if v is not None and not (k == "eval_mode" and v is False)
+    }
+    clash = set(given) & set(write_in_options)
+    if clash:
+        raise InvalidRequestError(
+            f"{', '.join(sorted(clash))} given both as keyword and in options"
+        )
+    return resolved, final_hooks or StreamHooks(), WriteOptions(**write_in_options, **given)
