@@ -4,14 +4,12 @@ local server on 127.0.0.1 (a real socket, uvicorn in a background thread)."""
 from __future__ import annotations
 
 import inspect
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from local_server import LocalServer
 
 import cml
 from cml.embedded.embedders import Embedder, default_embedder
@@ -31,48 +29,10 @@ def embedder() -> Embedder:
     return loaded
 
 
-class LocalServer:
-    """`cml serve` in-process: uvicorn on a loopback socket, in a background thread."""
-
-    def __init__(self, engine: Engine, *, api_key: str | None, admin_api_key: str | None) -> None:
-        import uvicorn
-
-        from cml.server.app import create_app
-
-        self.engine = engine
-        self.app = create_app(engine=engine, api_key=api_key, admin_api_key=admin_api_key)
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        # uvicorn sets this only on sockets it creates; without it small replies wait ~40 ms.
-        self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._socket.bind(("127.0.0.1", 0))
-        self.port = self._socket.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(self.app, log_level="warning", lifespan="off")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
-        )
-
-    def __enter__(self) -> LocalServer:
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the local server did not start within 10 s")
-            time.sleep(0.01)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._socket.close()
-
-
 @pytest.fixture
 def local_server(tmp_path: Path, embedder: Embedder) -> Iterator[LocalServer]:
     engine = Engine(tmp_path / "server.db", embedder=embedder)
-    with LocalServer(engine, api_key=USER_KEY, admin_api_key=ADMIN_KEY) as server:
+    with LocalServer.for_engine(engine, api_key=USER_KEY, admin_api_key=ADMIN_KEY) as server:
         yield server
     engine.close()
 

@@ -17,6 +17,6 @@ __all__ = ["ADMIN_KEY", "USER_KEY", "embedder"]
 @pytest.fixture
 def server(tmp_path: Path, embedder: Embedder) -> Iterator[LocalServer]:
     engine = Engine(tmp_path / "server.db", embedder=embedder)
-    with LocalServer(engine, api_key=USER_KEY, admin_api_key=ADMIN_KEY) as running:
+    with LocalServer.for_engine(engine, api_key=USER_KEY, admin_api_key=ADMIN_KEY) as running:
         yield running
     engine.close()

@@ -250,7 +250,9 @@ async def env(
     engine = Engine(tmp_path / "memory.db", embedder="none")
     server = None
     if mode.startswith("http"):
-        server = LocalServer(engine, api_key=USER_KEY, admin_api_key=ADMIN_KEY).__enter__()
+        server = LocalServer.for_engine(
+            engine, api_key=USER_KEY, admin_api_key=ADMIN_KEY
+        ).__enter__()
     environment = Env(make_client(mode, engine, server), mode, engine, server, tmp_path)
     try:
         yield environment

@@ -477,7 +477,7 @@ async def test_server_going_away_is_surfaced_and_the_stream_resumes(
         monkeypatch.delenv(name, raising=False)
     mode = "http-async" if asynchronous else "http"
     engine = Engine(tmp_path / "memory.db", embedder="none")
-    server = LocalServer(engine, api_key=USER_KEY, admin_api_key=ADMIN_KEY).__enter__()
+    server = LocalServer.for_engine(engine, api_key=USER_KEY, admin_api_key=ADMIN_KEY).__enter__()
     env = Env(make_client(mode, engine, server), mode, engine, server, tmp_path)
     chunks = words()
     errors: list[StreamErrorEvent] = []
@@ -536,7 +536,7 @@ async def test_server_going_away_is_surfaced_and_the_stream_resumes(
         await env.close()
 
         # The server comes back (same database, a new port): the stream is finished there.
-        with LocalServer(engine, api_key=USER_KEY, admin_api_key=ADMIN_KEY) as again:
+        with LocalServer.for_engine(engine, api_key=USER_KEY, admin_api_key=ADMIN_KEY) as again:
             env2 = Env(make_client(mode, engine, again), mode, engine, again, tmp_path)
             try:
                 _rest, result = await env2.run(
