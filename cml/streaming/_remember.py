@@ -45,7 +45,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NoReturn, TypeVar, cast
 from uuid import UUID
 
 import attrs
@@ -1660,46 +1660,21 @@ def _abandon(worker: _SyncWorker, clock: Callable[[], float]) -> None:
     worker.inbox.put(_End(clock(), StreamCancelledError("the stream was abandoned before its end")))
 
 
-class RememberStream(Iterator[T], Generic[T]):
-    """
-    The chunks of a stream, each returned the moment it arrives, while it is remembered in a
-    background thread. After the last chunk, `result` holds the `RememberStreamResult`;
-    `consume()` drains the stream and returns it.
+class _StreamView:
+    """What both stream classes show while and after they run (no I/O here)."""
 
-    ```python
-    stream = memory.remember_stream(llm_chunks, user_message=question)
-    for chunk in stream:
-        print(chunk, end="", flush=True)
-    print(stream.result.answer_memory_id)
-    ```
-
-    Leaving early: `close()` (or `with memory.remember_stream(...) as stream:`) ends the
-    stream; what arrived is kept per the failure strategy, and nothing is raised. A source
-    that fails raises its error, or `ResumableStreamError` when resume tokens are on.
-    """
-
-    def __init__(self, client: Any, stream: Iterable[T], setup: _Setup) -> None:
-        self._client = client
-        self._source = stream
-        self._setup = setup
-        self._clock = setup.options.clock
-        self._iterator: Iterator[T] | None = None
-        self._intake: _Intake | None = None
-        self._processor: _Processor | None = None
-        self._worker: _SyncWorker | None = None
-        self._release_store: Callable[[], None] = _nothing
-        self._running = False
-        self._finalizer: weakref.finalize[Any, Any] | None = None
-        self._result: RememberStreamResult | None = None
-        self._finished = False
-
-    # -- public ------------------------------------------------------------------------------
+    _intake: _Intake | None
+    _processor: _Processor | None
+    _result: RememberStreamResult | None
+    _finished: bool
+    #: How to reach the end of this kind of stream, for the error `result` raises before it.
+    _finish_hint: ClassVar[str]
 
     @property
     def result(self) -> RememberStreamResult:
         """The result; raises `RuntimeError` until the stream has ended."""
         if self._result is None:
-            raise RuntimeError("the stream has not ended yet: iterate it, or call consume()")
+            raise RuntimeError(f"the stream has not ended yet: {self._finish_hint}")
         return self._result
 
     @property
@@ -1720,6 +1695,44 @@ class RememberStream(Iterator[T], Generic[T]):
     def answer_memory_id(self) -> UUID | None:
         """The answer memory's id, once the background worker has created it."""
         return self._processor.answer_memory_id if self._processor is not None else None
+
+
+class RememberStream(_StreamView, Iterator[T], Generic[T]):
+    """
+    The chunks of a stream, each returned the moment it arrives, while it is remembered in a
+    background thread. After the last chunk, `result` holds the `RememberStreamResult`;
+    `consume()` drains the stream and returns it.
+
+    ```python
+    stream = memory.remember_stream(llm_chunks, user_message=question)
+    for chunk in stream:
+        print(chunk, end="", flush=True)
+    print(stream.result.answer_memory_id)
+    ```
+
+    Leaving early: `close()` (or `with memory.remember_stream(...) as stream:`) ends the
+    stream; what arrived is kept per the failure strategy, and nothing is raised. A source
+    that fails raises its error, or `ResumableStreamError` when resume tokens are on.
+    """
+
+    _finish_hint = "iterate it, or call consume()"
+
+    def __init__(self, client: Any, stream: Iterable[T], setup: _Setup) -> None:
+        self._client = client
+        self._source = stream
+        self._setup = setup
+        self._clock = setup.options.clock
+        self._iterator: Iterator[T] | None = None
+        self._intake: _Intake | None = None
+        self._processor: _Processor | None = None
+        self._worker: _SyncWorker | None = None
+        self._release_store: Callable[[], None] = _nothing
+        self._running = False
+        self._finalizer: weakref.finalize[Any, Any] | None = None
+        self._result: RememberStreamResult | None = None
+        self._finished = False
+
+    # -- public ------------------------------------------------------------------------------
 
     def consume(self) -> RememberStreamResult:
         """Read the rest of the stream (discarding the chunks) and return the result."""
@@ -1949,7 +1962,7 @@ def _abandon_async(
         loop.call_soon_threadsafe(inbox.put_nowait, end)
 
 
-class AsyncRememberStream(AsyncIterator[T], Generic[T]):
+class AsyncRememberStream(_StreamView, AsyncIterator[T], Generic[T]):
     """
     The async twin of `RememberStream`: `async for chunk in stream` gets each chunk as it
     arrives while a background task remembers it; `await stream` (or `await stream.consume()`)
@@ -1958,6 +1971,8 @@ class AsyncRememberStream(AsyncIterator[T], Generic[T]):
     A sync source given to an async stream is read in a worker thread (`aiter_any`), so a
     blocking source never stalls the event loop.
     """
+
+    _finish_hint = "iterate it, or await it"
 
     def __init__(self, client: Any, stream: Iterable[T] | AsyncIterable[T], setup: _Setup) -> None:
         self._client = client
@@ -1973,31 +1988,6 @@ class AsyncRememberStream(AsyncIterator[T], Generic[T]):
         self._finalizer: weakref.finalize[Any, Any] | None = None
         self._result: RememberStreamResult | None = None
         self._finished = False
-
-    @property
-    def result(self) -> RememberStreamResult:
-        """The result; raises `RuntimeError` until the stream has ended."""
-        if self._result is None:
-            raise RuntimeError("the stream has not ended yet: iterate it, or await it")
-        return self._result
-
-    @property
-    def done(self) -> bool:
-        return self._finished
-
-    @property
-    def stream_id(self) -> str | None:
-        return self._processor.stream_id if self._processor is not None else None
-
-    @property
-    def recent_text(self) -> str:
-        """The last `max_buffer_size` characters (a rolling window, bounded memory)."""
-        return self._intake.window.text if self._intake is not None else ""
-
-    @property
-    def answer_memory_id(self) -> UUID | None:
-        """The answer memory's id, once the background worker has created it."""
-        return self._processor.answer_memory_id if self._processor is not None else None
 
     async def consume(self) -> RememberStreamResult:
         """Read the rest of the stream (discarding the chunks) and return the result."""
