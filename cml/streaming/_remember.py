@@ -1660,6 +1660,19 @@ def _abandon(worker: _SyncWorker, clock: Callable[[], float]) -> None:
     worker.inbox.put(_End(clock(), StreamCancelledError("the stream was abandoned before its end")))
 
 
+def _closing(
+    setup: _Setup, processor: _Processor, intake: _Intake, error: BaseException | None, now: float
+) -> _End:
+    """The worker's last message: a resume token only for a failed stream that can resume."""
+    resumable = (
+        error is not None
+        and setup.options.generate_resume_token
+        and processor.strategy != "rollback"
+    )
+    token = new_resume_token() if resumable else None
+    return _End(now, error, token, intake.full_response())
+
+
 class _StreamView:
     """What both stream classes show while and after they run (no I/O here)."""
 
@@ -1837,16 +1850,9 @@ class RememberStream(_StreamView, Iterator[T], Generic[T]):
             self._finalizer.detach()
         if not self._running:
             self._run_worker()
-        now = self._clock()
-        token = None
-        if (
-            error is not None
-            and self._setup.options.generate_resume_token
-            and processor.strategy != "rollback"
-        ):
-            token = new_resume_token()
-        full_response = intake.full_response()
-        worker.inbox.put(_End(now, error, token, full_response))
+        end = _closing(self._setup, processor, intake, error, self._clock())
+        token, full_response = end.token, end.full_response
+        worker.inbox.put(end)
         worker.thread.join()
         self._release_store()
         result = self._result = processor.result(self._clock(), full_response, token)
@@ -2094,16 +2100,9 @@ class AsyncRememberStream(_StreamView, AsyncIterator[T], Generic[T]):
         assert self._task is not None
         if self._finalizer is not None:
             self._finalizer.detach()
-        now = self._clock()
-        token = None
-        if (
-            error is not None
-            and self._setup.options.generate_resume_token
-            and processor.strategy != "rollback"
-        ):
-            token = new_resume_token()
-        full_response = intake.full_response()
-        worker.inbox.put_nowait(_End(now, error, token, full_response))
+        end = _closing(self._setup, processor, intake, error, self._clock())
+        token, full_response = end.token, end.full_response
+        worker.inbox.put_nowait(end)
         # Storage finishes even when the caller is cancelled meanwhile.
         await asyncio.shield(self._task)
         self._release_store()
