@@ -28,7 +28,9 @@ def tests(session: nox.Session) -> None:
     install_project(session, "dev", "server", "embeddings", "torch")
     # The generator is needed too: tests/test_generator.py regenerates into temporary folders.
     session.install("-r", GENERATOR)
-    session.run("pytest", *session.posargs)
+    # A crash in native code (a model runtime, the JVM of the Bolt test server) prints every
+    # thread's stack instead of a bare exit code.
+    session.run("pytest", *session.posargs, env={"PYTHONFAULTHANDLER": "1"})
 
 
 @nox.session(python=PYTHON)

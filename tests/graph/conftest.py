@@ -1,14 +1,20 @@
 """A real Bolt server for the graph tests: ArcadeDB, whose wheel bundles a JVM and a Bolt plugin
-speaking Neo4j's protocol, started in this process on loopback ports."""
+speaking Neo4j's protocol, started in a child process (_bolt_server.py) on loopback ports."""
 
 from __future__ import annotations
 
-import secrets
-import socket
+import json
+import selectors
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import attrs
 import pytest
+
+SCRIPT = Path(__file__).with_name("_bolt_server.py")
+START_TIMEOUT = 120.0  # seconds; a cold JVM on a busy 2-core machine takes a while
 
 
 @attrs.frozen
@@ -18,53 +24,51 @@ class BoltServer:
     database: str
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def _first_line(process: subprocess.Popen[str], timeout: float) -> str:
+    assert process.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        if not selector.select(timeout):
+            return ""
+    return process.stdout.readline()
 
 
 @pytest.fixture(scope="session")
 def bolt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltServer]:
     """ArcadeDB with its Bolt plugin, once per session (it takes a few seconds to start). Fails,
     never skips: without it, nothing shows the Bolt back end works against a real server."""
-    try:
-        import arcadedb_embedded  # type: ignore[import-untyped]
-        from arcadedb_embedded import jvm
-    except ImportError as exc:
-        pytest.fail(
-            f"the Bolt tests need a real server: pip install arcadedb-embedded ({exc})",
-            pytrace=False,
-        )
     root = tmp_path_factory.mktemp("arcadedb")
-    # ArcadeDB logs to ./log (and the JVM writes crash files there) unless told otherwise.
-    logging = root / "logging.properties"
-    logging.write_text(
-        "handlers = java.util.logging.ConsoleHandler\n"
-        ".level = WARNING\n"
-        "java.util.logging.ConsoleHandler.level = WARNING\n"
-    )
-    password = secrets.token_hex(12)
-    bolt_port = _free_port()
-    try:
-        with pytest.MonkeyPatch.context() as patch:  # read once, when the JVM starts
-            patch.setenv("ARCADEDB_JVM_ERROR_FILE", str(root / "hs_err_pid%p.log"))
-            jvm.start_jvm(heap_size="512m", jvm_args=[f"-Djava.util.logging.config.file={logging}"])
-        server = arcadedb_embedded.create_server(
-            str(root / "databases"),
-            root_password=password,
-            config={
-                "host": "127.0.0.1",
-                "server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
-                "bolt_port": bolt_port,
-                "http_port": _free_port(),
-            },
+    errors = root / "stderr.log"
+    with errors.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, str(SCRIPT), str(root)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            cwd=root,
         )
-        server.start()
-    except Exception as exc:
-        pytest.fail(f"ArcadeDB (the Bolt test server) cannot run here: {exc}", pytrace=False)
     try:
-        server.create_database("graph")
-        yield BoltServer(f"bolt://127.0.0.1:{bolt_port}", ("root", password), "graph")
+        line = _first_line(process, START_TIMEOUT)
+        if not line:
+            process.kill()
+            process.wait(timeout=30)
+            pytest.fail(
+                "ArcadeDB (the Bolt test server; pip install arcadedb-embedded) did not start:\n"
+                + errors.read_text()[-4000:],
+                pytrace=False,
+            )
+        ready = json.loads(line)
+        yield BoltServer(
+            f"bolt://127.0.0.1:{ready['port']}", ("root", ready["password"]), ready["database"]
+        )
     finally:
-        server.stop()
+        assert process.stdin is not None
+        assert process.stdout is not None
+        process.stdin.close()  # the server's signal to stop
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=30)
+        process.stdout.close()
