@@ -63,6 +63,11 @@ TURN_MIN_RELEVANCE = 0.3
 # Access counts are written in batches, not on every read.
 _ACCESS_FLUSH_EVERY = 256
 _ACCESS_FLUSH_SECONDS = 2.0
+# A retry follows its first attempt by seconds or minutes: a day covers it with room to spare,
+# and keeps the table from growing with every write a long-running server ever took.
+IDEMPOTENCY_TTL = timedelta(hours=24)
+# Expired answers are deleted by a write at most this often (per engine).
+_IDEMPOTENCY_PURGE_SECONDS = 600.0
 
 _VALID_TYPES = frozenset(t.value for t in MemoryType)
 # Predicates with one current value: a new one replaces the old ("is_a" is not: one can be
@@ -179,25 +184,47 @@ def _unit(value: float | None, name: str) -> float | None:
 
 
 class Replies:
-    """Answers already sent for an `Idempotency-Key` (used by the HTTP layer)."""
+    """Answers already given for an `Idempotency-Key`, kept for `IDEMPOTENCY_TTL`.
 
-    def __init__(self, store: Store) -> None:
+    The engine records its own (write, write_batch) inside the write they answer; the HTTP layer
+    records whole responses through `lookup` / `store`.
+    """
+
+    def __init__(self, store: Store, ttl: timedelta = IDEMPOTENCY_TTL) -> None:
         self._store = store
+        self._ttl = ttl
+        self._purged_at = float("-inf")  # time.monotonic() of the last purge
+
+    def find(self, db: Any, tenant: str, key: str) -> tuple[str, str] | None:
+        """The (operation, answer JSON) recorded for `key`, unless it has expired."""
+        row = db.execute(
+            "SELECT operation, response FROM idempotency "
+            "WHERE tenant_id = ? AND key = ? AND created_at >= ?",
+            (tenant, key, _iso(_now() - self._ttl)),
+        ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]))
+
+    def record(self, db: Any, tenant: str, key: str, operation: str, answer: str) -> None:
+        """Record an answer inside the caller's write transaction (which has checked `find`)."""
+        if time.monotonic() - self._purged_at >= _IDEMPOTENCY_PURGE_SECONDS:
+            db.execute("DELETE FROM idempotency WHERE created_at < ?", (_iso(_now() - self._ttl),))
+            self._purged_at = time.monotonic()
+        # REPLACE: the only row it can meet is an expired one for the same key.
+        db.execute(
+            "INSERT OR REPLACE INTO idempotency (tenant_id, key, operation, response, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (tenant, key, operation, answer, _iso(_now())),
+        )
 
     def lookup(self, tenant: str, key: str) -> dict[str, Any] | None:
-        row = self._store.execute(
-            "SELECT response FROM idempotency WHERE tenant_id = ? AND key = ?", (tenant, key)
-        ).fetchone()
-        return None if row is None else dict(json.loads(row[0]))
+        found = self.find(self._store.db, tenant, key)
+        return None if found is None else dict(json.loads(found[1]))
 
     def store(self, tenant: str, key: str, payload: Mapping[str, Any]) -> None:
         # A recorded answer is no memory data: no generation bump, no vector index reload.
         with self._store.write(bump_generation=False) as db:
-            db.execute(
-                "INSERT OR IGNORE INTO idempotency (tenant_id, key, operation, response, "
-                "created_at) VALUES (?, ?, 'http', ?, ?)",
-                (tenant, key, json.dumps(payload, default=str), _iso(_now())),
-            )
+            if self.find(db, tenant, key) is None:  # the first answer recorded wins
+                self.record(db, tenant, key, "http", json.dumps(payload, default=str))
 
 
 class Engine:
@@ -586,22 +613,16 @@ class Engine:
     def _replay(
         self, tenant: str, key: str, operation: str, db: Any = None
     ) -> dict[str, Any] | None:
-        row = (
-            (db or self.store.db)
-            .execute(
-                "SELECT response, operation FROM idempotency WHERE tenant_id = ? AND key = ?",
-                (tenant, key),
-            )
-            .fetchone()
-        )
-        if row is None:
+        found = self.replies.find(db or self.store.db, tenant, key)
+        if found is None:
             return None
-        if row[1] != operation:
+        recorded_for, response = found
+        if recorded_for != operation:
             # Its answer has another shape: replaying it would be wrong, storing anew a clash.
             raise InvalidRequestError(
-                f"Idempotency-Key {key!r} was already used for a {row[1]} request"
+                f"Idempotency-Key {key!r} was already used for a {recorded_for} request"
             )
-        answer: dict[str, Any] = json.loads(row[0])
+        answer: dict[str, Any] = json.loads(response)
         if answer.get("memory_id"):
             answer["memory_id"] = uuid.UUID(answer["memory_id"])
         return answer
@@ -615,13 +636,10 @@ class Engine:
         }
         self._remember_json(db, tenant, key, op, answer)
 
-    @staticmethod
-    def _remember_json(db: Any, tenant: str, key: str, op: str, answer: Mapping[str, Any]) -> None:
-        db.execute(
-            "INSERT INTO idempotency (tenant_id, key, operation, response, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (tenant, key, op, json.dumps(answer), _iso(_now())),
-        )
+    def _remember_json(
+        self, db: Any, tenant: str, key: str, op: str, answer: Mapping[str, Any]
+    ) -> None:
+        self.replies.record(db, tenant, key, op, json.dumps(answer))
 
     # -- reading -------------------------------------------------------------------------------
 

@@ -199,9 +199,14 @@ def _m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
+def _m002_idempotency_expiry(db: sqlite3.Connection) -> None:
+    # Recorded answers expire (engine.IDEMPOTENCY_TTL): the purge looks them up by age.
+    db.execute("CREATE INDEX idempotency_created ON idempotency (created_at)")
+
+
 #: Applied in order; the schema version is `PRAGMA user_version`. Never edit a released one:
 #: append a new function.
-MIGRATIONS: tuple[Migration, ...] = (_m001_initial,)
+MIGRATIONS: tuple[Migration, ...] = (_m001_initial, _m002_idempotency_expiry)
 
 
 class Store:
