@@ -1042,7 +1042,9 @@ class Engine:
             if importance is not None:
                 fields["importance"] = importance
             if meta is not None:
-                fields["metadata"] = json.dumps({**json.loads(row["metadata"]), **meta})
+                # The merge is checked too: two updates each under the limit can add up past it.
+                merged = _check_metadata({**json.loads(row["metadata"]), **meta})
+                fields["metadata"] = json.dumps(merged)
             if feedback == "correct":
                 fields["confidence"] = min(1.0, (confidence or row["confidence"]) + 0.2)
                 fields["source"] = "user_confirmed"
