@@ -1,0 +1,5 @@
+"""The `cml` command line; `cml.__main__` is its entry point."""
+
+from ._main import main
+
+__all__ = ["main"]

@@ -1,0 +1,267 @@
+"""The commands that work on memories: one function each, over the public client API.
+
+Each takes the parsed arguments, an open client (server or embedded: the same class, the same
+calls) and the output, and returns the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+from cml_api import __api_version__
+
+from .._base_client import compare_versions
+from .._client import CognitiveMemoryLayer
+from .._exceptions import CMLError, InvalidRequestError
+from ..models import MemoryItem, ReadResponse
+from ._output import Output, dumps, plain
+from ._progress import ProgressBar
+from ._target import describe
+from ._transfer import ImportReport, export_records, import_lines
+
+__all__ = ["COMMANDS", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE"]
+
+# The exit codes `cml --help` documents.
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_MISMATCH = 3
+EXIT_INTERRUPTED = 130
+
+
+def _memory_line(item: MemoryItem) -> str:
+    text = " ".join(item.text.split())  # one memory, one line
+    return f"{item.relevance:.2f}  {item.type!s:<15} {text}  [{item.id}]"
+
+
+def write(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) -> int:
+    # The newline `echo` or an editor leaves at the end is not part of the memory.
+    text = sys.stdin.read().rstrip("\r\n") if args.text == "-" else args.text
+    result = client.write(
+        text,
+        memory_type=args.type,
+        context_tags=args.tag,
+        metadata=args.metadata,
+        session_id=args.session,
+    )
+    if result.memory_id is not None:
+        chunks = f" in {result.chunks_created} chunks" if result.chunks_created > 1 else ""
+        summary = f"stored {result.memory_id}{chunks}"
+    else:
+        summary = result.message or "nothing stored"
+    out.result(result, [summary])
+    if not result.success:
+        out.note(f"cml write: not stored: {result.message or 'no reason given'}")
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _read_lines(result: ReadResponse, response_format: str) -> list[str]:
+    if response_format == "llm_context":
+        return [result.context]
+    count = f"{len(result.memories)} of {result.total_count} memories"
+    return [f"{count} ({result.elapsed_ms:.0f} ms)", *map(_memory_line, result.memories)]
+
+
+def read(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) -> int:
+    result = client.read(
+        args.query,
+        max_results=args.max_results,
+        memory_types=args.type,
+        response_format=args.format,
+    )
+    out.result(result, _read_lines(result, args.format))
+    return EXIT_OK
+
+
+def turn(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) -> int:
+    result = client.turn(args.message, assistant_response=args.assistant, session_id=args.session)
+    lines = [f"retrieved {result.memories_retrieved}, stored {result.memories_stored}"]
+    if result.memory_context:
+        lines.append(result.memory_context)
+    out.result(result, lines)
+    return EXIT_OK
+
+
+def _confirmed(question: str) -> bool:
+    """Ask on the terminal; False without one (scripts must say --yes)."""
+    if not sys.stdin.isatty():
+        return False
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def forget(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) -> int:
+    selection = {
+        "memory_ids": args.ids or None,
+        "query": args.query,
+        "before": args.before,
+        "action": args.action,
+    }
+    described = ", ".join(
+        part
+        for part in (
+            f"ids {' '.join(args.ids)}" if args.ids else "",
+            f"matching {args.query!r}" if args.query is not None else "",
+            f"older than {args.before.isoformat()}" if args.before is not None else "",
+        )
+        if part
+    )
+    if not described:  # checked here too, so that a dry run or a question never selects nothing
+        raise InvalidRequestError("forget needs memory ids, --query or --before")
+    if args.dry_run:
+        # The server decides which memories a query matches; reading it (50: the most a read
+        # returns) shows the candidates.
+        candidates = (
+            client.read(args.query, max_results=50).memories if args.query is not None else ()
+        )
+        document = {"dry_run": True, **selection, "candidates": candidates}
+        lines = [f"would {args.action}: memories {described}"]
+        if candidates:
+            lines.append("the query retrieves now (the server acts on those it finds relevant):")
+            lines.extend(f"  {_memory_line(item)}" for item in candidates)
+        lines.append("nothing was changed (dry run)")
+        out.result(document, lines)
+        return EXIT_OK
+    if not args.yes and not _confirmed(f"{args.action} memories {described}?"):
+        out.note("cml forget: not confirmed; pass --yes to proceed, or --dry-run to preview")
+        return EXIT_USAGE
+    result = client.forget(**selection)
+    out.result(result, [f"{args.action}: {result.affected_count} memories"])
+    return EXIT_OK
+
+
+def consolidate(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) -> int:
+    report = client.consolidate(user_id=args.user)
+    out.result(report, [f"{key}: {value}" for key, value in report.items()])
+    return EXIT_OK
+
+
+def stats(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) -> int:
+    del args
+    result = client.stats()
+    lines = [f"{key}: {value}" for key, value in plain(result).items() if key != "by_type"]
+    lines += [f"by_type.{kind}: {count}" for kind, count in sorted(result.by_type.items())]
+    out.result(result, lines)
+    return EXIT_OK
+
+
+def health(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) -> int:
+    del args
+    status = client.health()
+    # One request answers both questions (is it up, which API does it speak).
+    check = compare_versions(__api_version__, status)
+    document = {
+        "target": describe(client),
+        "health": status,
+        "check": {**plain(check), "status": check.status},
+    }
+    server = ", ".join(
+        f"{name} {value}"
+        for name, value in (("version", status.version), ("API", status.api_version))
+        if value
+    )
+    lines = [
+        f"{describe(client)}: {status.status}" + (f" ({server})" if server else ""),
+        f"{check.status}: {check.message}",
+    ]
+    out.result(document, lines)
+    return EXIT_MISMATCH if check.compatible is False else EXIT_OK
+
+
+@contextmanager
+def _output_file(path: str | None) -> Iterator[IO[str]]:
+    """stdout, or a file that appears complete or not at all (written aside, then renamed)."""
+    if path is None or path == "-":
+        yield sys.stdout
+        return
+    target = Path(path)
+    # Created private (0600), which suits a dump of someone's memories.
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.", delete=False
+    ) as handle:
+        try:
+            yield handle
+        except BaseException:
+            handle.close()
+            Path(handle.name).unlink(missing_ok=True)
+            raise
+    os.replace(handle.name, target)
+
+
+def export(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) -> int:
+    count = 0
+    with _output_file(args.output) as stream:
+        for record in export_records(client, include_inactive=args.include_inactive):
+            stream.write(dumps(record) + "\n")
+            count += 1
+    if args.output not in (None, "-"):
+        out.result(
+            {"exported": count, "file": args.output},
+            [f"exported {count} memories to {args.output}"],
+        )
+    return EXIT_OK
+
+
+@contextmanager
+def _input_file(path: str) -> Iterator[tuple[BinaryIO, int | None]]:
+    """The file (or stdin) as bytes, and its size when known (for the progress bar)."""
+    if path == "-":
+        yield sys.stdin.buffer, None
+        return
+    with open(path, "rb") as handle:
+        yield handle, os.fstat(handle.fileno()).st_size
+
+
+def _report_lines(report: ImportReport, source: str) -> list[str]:
+    lines = [f"imported {report.written} memories from {source}; {len(report.errors)} lines failed"]
+    if report.stopped_at_line is not None:
+        lines.append(
+            f"stopped at line {report.stopped_at_line} (see the error): lines after it were "
+            "not read, and lines of its batch may be partly written"
+        )
+    return lines
+
+
+def import_(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) -> int:
+    report = ImportReport()
+
+    def summarize() -> None:
+        if not out.as_json:
+            for error in report.errors:
+                out.note(f"cml import: line {error.line}: {error.type}: {error.message}")
+        out.result(report, _report_lines(report, args.file))
+
+    with _input_file(args.file) as (source, size):
+        show = sys.stderr.isatty() if args.progress is None else args.progress
+        progress = ProgressBar(sys.stderr, label="import", total=size) if show else None
+        try:
+            import_lines(client, source, report, batch_size=args.batch_size, progress=progress)
+        except (CMLError, KeyboardInterrupt):
+            summarize()  # what was written before the stop
+            raise
+    summarize()
+    return EXIT_FAILED if report.errors else EXIT_OK
+
+
+COMMANDS: dict[str, Any] = {
+    "write": write,
+    "read": read,
+    "turn": turn,
+    "forget": forget,
+    "consolidate": consolidate,
+    "stats": stats,
+    "health": health,
+    "export": export,
+    "import": import_,
+}

@@ -1,0 +1,58 @@
+"""Which memory store a command works on: a CML server, or an embedded SQLite store.
+
+Both are `CognitiveMemoryLayer`s (the embedded client is the HTTP client over an in-process
+transport), so the commands never need to know which one they were given.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .._client import CognitiveMemoryLayer
+from .._config import ENV_VARS, _read_env_file
+from ..embedded import EmbeddedCognitiveMemoryLayer
+
+__all__ = ["describe", "open_target"]
+
+
+def _server_configured() -> bool:
+    """True when CML_BASE_URL is set, in the environment or in `.env`, as the client reads it."""
+    name = ENV_VARS["base_url"]
+    if os.environ.get(name, "").strip():
+        return True
+    values, _ = _read_env_file(None)
+    return bool(values.get(name, "").strip())
+
+
+@contextmanager
+def open_target(
+    *,
+    url: str | None,
+    db: str | None,
+    tenant: str | None,
+    namespace: str | None,
+    embedder: Any,
+) -> Iterator[CognitiveMemoryLayer]:
+    """The client for the chosen store, closed on exit.
+
+    `--url` (or, with neither flag, CML_BASE_URL) selects a server, with keys and the other
+    settings from the CML_* environment; otherwise the embedded store at `db` (None: its default).
+    """
+    client: CognitiveMemoryLayer
+    if url is not None or (db is None and _server_configured()):
+        client = CognitiveMemoryLayer(base_url=url, tenant_id=tenant)
+    else:
+        client = EmbeddedCognitiveMemoryLayer(db, tenant_id=tenant, embedder=embedder)
+    with client:
+        # The namespaced copy shares the original's connections; closing the original is enough.
+        yield client.with_namespace(namespace) if namespace is not None else client
+
+
+def describe(client: CognitiveMemoryLayer) -> str:
+    """Where the client's memories are, for people: the server URL or the SQLite file."""
+    if isinstance(client, EmbeddedCognitiveMemoryLayer):
+        return f"embedded store {client.engine.store.path}"
+    return f"server {client.config.base_url}"

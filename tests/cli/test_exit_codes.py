@@ -1,0 +1,155 @@
+"""Exit codes and error reports: typed messages on stderr, no traceback, never a key."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from local_server import LocalServer
+
+import cml
+from cml.server.app import create_app
+
+from .conftest import ADMIN_KEY, USER_KEY, Run, free_port
+
+
+def test_server_down_is_a_connection_error(run: Run) -> None:
+    result = run("--url", f"http://127.0.0.1:{free_port()}", "stats")
+    assert result.code == 1
+    assert result.out == ""
+    assert result.err.startswith("cml: CMLConnectionError: Could not connect to the server")
+    assert "Traceback" not in result.err
+
+
+def test_server_down_as_json(run: Run) -> None:
+    result = run("--url", f"http://127.0.0.1:{free_port()}", "health", "--json")
+    assert result.code == 1
+    error = json.loads(result.err)["error"]
+    assert error["type"] == "CMLConnectionError"
+    assert error["hint"]
+
+
+def test_malformed_url_is_a_configuration_error(run: Run) -> None:
+    result = run("--url", "not-a-url", "stats")
+    assert result.code == 1
+    assert result.err.startswith("cml: ConfigurationError: Invalid base_url from argument")
+
+
+@pytest.mark.parametrize("command", [["read", "anything"], ["export"]])
+def test_wrong_key_fails_without_showing_any_key(
+    run: Run, server: LocalServer, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    wrong = "wrong-key-" + "x" * 24
+    monkeypatch.setenv("CML_API_KEY", wrong)
+    monkeypatch.setenv("CML_ADMIN_API_KEY", wrong + "-admin")
+    for json_flag in ([], ["--json"]):
+        result = run("--url", server.url, *command, *json_flag)
+        assert result.code == 1
+        assert "AuthenticationError" in result.err
+        assert "Invalid API key" in result.err
+        for key in (wrong, USER_KEY, ADMIN_KEY):
+            assert key not in result.out + result.err
+
+
+@pytest.fixture
+def newer_server(tmp_path: Path) -> Iterator[LocalServer]:
+    """The real local server, except that its health says it speaks API 2.0.0."""
+    app = create_app(tmp_path / "newer.db", embedder="none")
+
+    async def speaks_2_0(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] != "/api/v1/health":
+            await app(scope, receive, send)
+            return
+
+        async def send_rewritten(message: Any) -> None:
+            if message["type"] == "http.response.body" and message.get("body"):
+                health = json.loads(message["body"])
+                health.update(version="2.0.0", api_version="2.0.0")
+                message = {**message, "body": json.dumps(health).encode()}
+            elif message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message["headers"] if k != b"content-length"]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await app(scope, receive, send_rewritten)
+
+    assert app.engine is not None
+    with LocalServer(speaks_2_0) as running:
+        yield running
+    # The app closes its engine at lifespan shutdown, which LocalServer does not run.
+    app.engine.close()
+
+
+def test_version_mismatch_exits_3(run: Run, newer_server: LocalServer) -> None:
+    result = run("--url", newer_server.url, "health")
+    assert result.code == 3
+    assert "mismatch: server API 2.0.0 is INCOMPATIBLE with client API 1.5.1" in result.out
+    document = run("--url", newer_server.url, "health", "--json")
+    assert document.code == 3
+    check = document.json()["check"]
+    assert (check["status"], check["compatible"]) == ("mismatch", False)
+    assert check["server_api_version"] == "2.0.0"
+    # Other commands still work against it: only health judges the version.
+    assert run("--url", newer_server.url, "stats").code == 0
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["read"],
+        ["write", "text", "--type", "no-such-type"],
+        ["write", "text", "--metadata", "[1, 2]"],
+        ["forget", "--before", "yesterday-ish"],
+        ["import", "file.jsonl", "--batch-size", "0"],
+        ["--url", "http://127.0.0.1:1", "--db", "x.db", "stats"],
+        ["--url", "http://127.0.0.1:1", "stats", "--db", "x.db"],
+        ["frobnicate"],
+    ],
+)
+def test_usage_errors_exit_2(run: Run, argv: list[str], tmp_path: Path) -> None:
+    result = run(*argv)
+    assert result.code == 2
+    assert "usage: cml" in result.err
+    assert result.out == ""
+    assert not list(tmp_path.glob("*.db"))  # nothing was opened
+
+
+def test_help_and_version(run: Run) -> None:
+    helped = run("--help")
+    assert helped.code == 0
+    for documented in ("exit codes:", "130", "CML_BASE_URL", "--url", "--db", "import"):
+        assert documented in helped.out
+    assert "line number" in run("import", "--help").out
+    version = run("--version")
+    assert version.code == 0
+    assert version.out.strip() == f"py-cml {cml.__version__} (CML API {cml.__api_version__})"
+
+
+def test_invalid_request_is_a_cml_error(run: Run, tmp_path: Path) -> None:
+    store = ["--db", str(tmp_path / "m.db"), "--embedder", "none"]
+    result = run("read", "query", "--max-results", "500", *store)
+    assert result.code == 1
+    assert result.err.startswith("cml: InvalidRequestError: max_results must be between 1 and 50")
+
+
+def test_ctrl_c_exits_130(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(self: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cml.CognitiveMemoryLayer, "stats", interrupted)
+    result = run("stats", "--db", str(tmp_path / "m.db"), "--embedder", "none")
+    assert result.code == 130
+    assert "interrupted" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_unreadable_import_file_exits_1(run: Run, tmp_path: Path) -> None:
+    store = ["--db", str(tmp_path / "m.db"), "--embedder", "none"]
+    result = run("import", str(tmp_path / "missing.jsonl"), *store)
+    assert result.code == 1
+    assert "No such file or directory" in result.err
+    assert "missing.jsonl" in result.err
