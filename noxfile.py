@@ -57,6 +57,24 @@ def typecheck(session: nox.Session) -> None:
     session.run("mypy", *session.posargs)
 
 
+@nox.session(python=PYTHON, default=False)
+def docs(session: nox.Session) -> None:
+    """Build the documentation site (docs/, mkdocs.yml) into site/; any warning fails it."""
+    # The API reference is read from the code, so the extras its modules use are installed too.
+    install_project(session, "docs", "server", "embeddings")
+    # Material prints a notice about its own end of life on every build: news about the tool,
+    # not a problem in these pages, and it would bury a real warning.
+    session.run(
+        "mkdocs",
+        "build",
+        "--strict",
+        "--site-dir",
+        "site",
+        *session.posargs,
+        env={"NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
 @nox.session(python=PYTHON)
 def regen(session: nox.Session) -> None:
     """Regenerate generated/cml_api from openapi/cml-api.yaml with the pinned generator."""
@@ -82,8 +100,24 @@ def spec(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmarks (benchmarks/README.md): `nox -s bench`, or `nox -s bench -- locomo` for one.
 
-    Prints a table and writes bench-results/results.json. The torch extra is installed too, so
-    LoCoMo also scores the PyTorch MiniLM beside the default int8 ONNX one.
+    Prints one table, writes bench-results/results.json and PNG plots beside it. The torch
+    extra is installed too, so LoCoMo also scores the PyTorch MiniLM beside the default int8 ONNX
+    one; the bench extra brings matplotlib for the plots.
     """
-    install_project(session, "server", "embeddings", "torch")
+    install_project(session, "server", "embeddings", "torch", "bench")
     session.run("python", "-m", "benchmarks", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def build(session: nox.Session) -> None:
+    """Build the sdist, then the wheel from it, into dist/; check both (twine, tools/check_dist)."""
+    import shutil
+
+    # Pinned exactly, like the generator: the same sources give the same dist/ everywhere.
+    session.install("build==1.6.1", "twine==7.0.0")
+    shutil.rmtree("dist", ignore_errors=True)  # a stale file of another version would be checked
+    # With no --sdist/--wheel, build makes the sdist and then the wheel from the unpacked sdist,
+    # so a file the sdist leaves out is missing from the wheel too, and the check below sees it.
+    session.run("python", "-m", "build", "--outdir", "dist", ".")
+    session.run("twine", "check", "--strict", "dist/*")
+    session.run("python", "tools/check_dist.py", "dist")

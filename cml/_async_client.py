@@ -377,6 +377,7 @@ class AsyncCognitiveMemoryLayer(BaseClient):
         )
 
     async def stats(self) -> StatsResponse:
+        """Counts and averages over the memories of the tenant."""
         return await self._send(ops.stats())
 
     async def health(self) -> HealthResponse:
@@ -404,11 +405,13 @@ class AsyncCognitiveMemoryLayer(BaseClient):
         ttl_hours: int = 24,
         metadata: dict[str, Any] | None = None,
     ) -> SessionResponse:
+        """Start a session that expires after `ttl_hours`; see also `session()`."""
         return await self._send(
             ops.create_session_call(name=name, ttl_hours=ttl_hours, metadata=metadata)
         )
 
     async def get_session_context(self, session_id: str) -> SessionContextResponse:
+        """What a session holds: its messages, tool results and scratch pad."""
         return await self._send(ops.session_context(session_id))
 
     @asynccontextmanager
@@ -813,9 +816,11 @@ class AsyncSessionScope:
         return await self._client._send(ops.read(query, session_id=self.session_id, **options))
 
     async def turn(self, user_message: str, **options: Any) -> TurnResponse:
+        """`turn()` of the client, in this session."""
         return await self._client.turn(user_message, session_id=self.session_id, **options)
 
     async def context(self) -> SessionContextResponse:
+        """What this session holds (`get_session_context`)."""
         return await self._client.get_session_context(self.session_id)
 
 

@@ -375,6 +375,7 @@ class CognitiveMemoryLayer(BaseClient):
         )
 
     def stats(self) -> StatsResponse:
+        """Counts and averages over the memories of the tenant."""
         return self._send(ops.stats())
 
     def health(self) -> HealthResponse:
@@ -402,11 +403,13 @@ class CognitiveMemoryLayer(BaseClient):
         ttl_hours: int = 24,
         metadata: dict[str, Any] | None = None,
     ) -> SessionResponse:
+        """Start a session that expires after `ttl_hours`; see also `session()`."""
         return self._send(
             ops.create_session_call(name=name, ttl_hours=ttl_hours, metadata=metadata)
         )
 
     def get_session_context(self, session_id: str) -> SessionContextResponse:
+        """What a session holds: its messages, tool results and scratch pad."""
         return self._send(ops.session_context(session_id))
 
     @contextmanager
@@ -834,9 +837,11 @@ class SessionScope:
         return self._client._send(ops.read(query, session_id=self.session_id, **options))
 
     def turn(self, user_message: str, **options: Any) -> TurnResponse:
+        """`turn()` of the client, in this session."""
         return self._client.turn(user_message, session_id=self.session_id, **options)
 
     def context(self) -> SessionContextResponse:
+        """What this session holds (`get_session_context`)."""
         return self._client.get_session_context(self.session_id)
 
 

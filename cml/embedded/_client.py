@@ -78,6 +78,7 @@ class EmbeddedCognitiveMemoryLayer(CognitiveMemoryLayer):
         self._owns_http = True
 
     def close(self) -> None:
+        """Close the client, and its engine unless the engine was passed in as `engine`."""
         owner = self._owns_http
         super().close()
         if owner and self._owns_engine:
@@ -106,6 +107,7 @@ class AsyncEmbeddedCognitiveMemoryLayer(AsyncCognitiveMemoryLayer):
         self._owns_http = True
 
     async def close(self) -> None:
+        """Close the client, and its engine unless the engine was passed in as `engine`."""
         owner = self._owns_http
         await super().close()
         if owner and self._owns_engine:
