@@ -6,7 +6,7 @@ import nox
 
 nox.needs_version = ">=2024.3.2"
 nox.options.default_venv_backend = "venv"
-nox.options.sessions = ["drift", "lint", "typecheck", "tests"]
+nox.options.sessions = ["drift", "lint", "typecheck", "docs", "build", "tests"]
 
 PYTHON = "3.11"
 GENERATOR = "generator/requirements.txt"
@@ -57,7 +57,7 @@ def typecheck(session: nox.Session) -> None:
     session.run("mypy", *session.posargs)
 
 
-@nox.session(python=PYTHON, default=False)
+@nox.session(python=PYTHON)
 def docs(session: nox.Session) -> None:
     """Build the documentation site (docs/, mkdocs.yml) into site/; any warning fails it."""
     # The API reference is read from the code, so the extras its modules use are installed too.
