@@ -33,14 +33,8 @@ from ._metrics import (
     classify_delays,
 )
 from ._options import StreamHooks, StreamingOptions, WriteOptions
-from ._remember import (
-    AsyncRememberStream,
-    ReassemblyError,
-    RememberStream,
-    areassemble,
-    iter_reassembled,
-    reassemble,
-)
+from ._reassembly import ReassemblyError, areassemble, iter_reassembled, reassemble
+from ._remember import AsyncRememberStream, RememberStream
 from ._resume import (
     InMemoryResumeTokenStore,
     ResumeState,

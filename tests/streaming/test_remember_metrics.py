@@ -8,9 +8,10 @@ from collections.abc import Iterator
 import pytest
 
 from cml.streaming import ADAPTIVE_TABLE, ProgressEvent, StreamingOptions, classify_delays
+from cml.streaming._intake import _Intake
 from cml.streaming._metrics import MetricsCollector, insights_for
+from cml.streaming._ops import _Tick
 from cml.streaming._options import StreamHooks
-from cml.streaming._remember import _Intake, _Tick
 
 from ._remember_support import FakeClock, FakeStore
 
