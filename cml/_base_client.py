@@ -6,6 +6,7 @@ Nothing here does I/O. `_client.py` and `_async_client.py` hold only the send lo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -21,6 +22,7 @@ from ._exceptions import (
     CMLConnectionError,
     CMLError,
     ConfigurationError,
+    InvalidRequestError,
     StreamError,
     VersionMismatchError,
     error_from_response,
@@ -147,12 +149,27 @@ class BaseClient:
         Built once per call and re-sent unchanged by every retry: non-GET requests carry one
         `Idempotency-Key`, so a server that honours it stores a retried write once.
         """
-        args: dict[str, Any] = dict(call.endpoint._get_kwargs(**call.kwargs))
+        try:
+            args: dict[str, Any] = dict(call.endpoint._get_kwargs(**call.kwargs))
+            has_body = "json" in args
+            if has_body:
+                # Serialized here, not by httpx: a value JSON cannot carry (a set, NaN, a lone
+                # surrogate, an object) is the caller's mistake and gets a typed error.
+                args["content"] = json.dumps(
+                    args.pop("json"), ensure_ascii=False, allow_nan=False, separators=(",", ":")
+                ).encode("utf-8")
+        except (TypeError, ValueError, AttributeError) as exc:
+            operation = call.endpoint.__name__.rpartition(".")[2]
+            raise InvalidRequestError(
+                f"the arguments of {operation} cannot be sent: {type(exc).__name__}: {exc}"
+            ) from None
         args["method"] = str(args["method"]).upper()
         # Case-insensitive: a default header spelled `x-api-key` or `user-agent` is replaced by
         # the client's own, never sent beside it (a server reads the first of two).
         headers = httpx.Headers(dict(self._config.default_headers))
         headers.update(args.pop("headers", {}) or {})
+        if has_body:
+            headers["Content-Type"] = "application/json"
         headers["User-Agent"] = f"py-cml/{__version__}"
         headers["X-Tenant-ID"] = self._tenant_id
         path = str(args["url"])

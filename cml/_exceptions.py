@@ -34,7 +34,7 @@ import attrs
 import httpx
 
 from ._constants import REQUEST_ID_HEADER
-from ._logging import display_url, redact
+from ._logging import display_url, redact, registered_secrets
 from ._retry import parse_retry_after
 
 __all__ = [
@@ -82,12 +82,17 @@ class CMLError(Exception):
         body: object | None = None,
         hint: str | None = None,
     ) -> None:
+        # Masked once, here, whoever raises: an argument error may quote a value the caller
+        # mixed up with a key, and a server's message may echo one.
+        secrets = registered_secrets()
+        message = redact(message, secrets)
         super().__init__(message)
         self.message = message
         self.status_code = status_code
         self.request_id = request_id
         self.body = body
-        self.hint = hint if hint is not None else self._default_hint()
+        hint = hint if hint is not None else self._default_hint()
+        self.hint = redact(hint, secrets) if hint is not None else None
 
     def _default_hint(self) -> str | None:
         return self.default_hint

@@ -24,6 +24,7 @@ __all__ = [
     "logger",
     "redact",
     "register_secrets",
+    "registered_secrets",
     "setup_logging",
 ]
 
@@ -78,6 +79,10 @@ class RedactingFilter(logging.Filter):
             new = (s for s in secrets if s and s not in self._secrets)
             self._secrets = (*self._secrets, *new)
 
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return self._secrets
+
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = redact(record.getMessage(), self._secrets)
         record.args = None
@@ -93,8 +98,14 @@ logger.addFilter(_FILTER)
 
 
 def register_secrets(*secrets: str | None) -> None:
-    """Mask these values in everything the `cml` logger emits; clients call it with their keys."""
+    """Mask these values in everything the `cml` logger emits and in every `CMLError`'s text;
+    clients call it with their keys."""
     _FILTER.add(*secrets)
+
+
+def registered_secrets() -> tuple[str, ...]:
+    """Every value `register_secrets` was given in this process."""
+    return _FILTER.secrets
 
 
 class _Handler(logging.StreamHandler[TextIO]):

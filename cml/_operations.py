@@ -165,6 +165,30 @@ def _text(value: str, name: str) -> str:
     return value
 
 
+def _strings(values: Sequence[str] | None, name: str) -> list[str] | Unset:
+    """A list of strings for the wire; one bare string is refused, not split into letters."""
+    if values is None:
+        return UNSET
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise InvalidRequestError(
+            f"{name} must be a list of strings, not {type(values).__name__}",
+            hint=f"Pass {name}=[...] even for one value.",
+        )
+    listed = list(values)
+    for value in listed:
+        if not isinstance(value, str):
+            raise InvalidRequestError(f"{name} must hold strings, not {type(value).__name__}")
+    return listed
+
+
+def _mapping(value: Mapping[str, Any] | None, name: str) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise InvalidRequestError(f"{name} must be a mapping, not {type(value).__name__}")
+    return dict(value)
+
+
 def _to_dict(parsed: Any) -> JSON:
     return dict(parsed.to_dict())
 
@@ -242,13 +266,14 @@ def write(
     eval_mode: bool = False,
 ) -> Call[WriteResponse]:
     types = _wire_types([memory_type] if memory_type is not None else None)
+    metadata = _mapping(metadata, "metadata")
     body = WriteMemoryRequest(
         content=_text(content, "content"),
-        context_tags=_opt(list(context_tags) if context_tags is not None else None),
+        context_tags=_strings(context_tags, "context_tags"),
         session_id=_opt(session_id),
         memory_type=types[0] if not isinstance(types, Unset) else UNSET,
         namespace=_opt(namespace),
-        metadata=WriteMemoryRequestMetadata.from_dict(dict(metadata)) if metadata else UNSET,
+        metadata=WriteMemoryRequestMetadata.from_dict(metadata) if metadata else UNSET,
         turn_id=_opt(turn_id),
         agent_id=_opt(agent_id),
         timestamp=_opt(timestamp),
@@ -260,11 +285,11 @@ def write(
 def batch_turns(items: Sequence[Mapping[str, Any]], session_id: str | None) -> Call[Any]:
     turns = []
     for item in items:
-        metadata = item.get("metadata")
+        metadata = _mapping(item.get("metadata"), "metadata")
         turns.append(
             WriteBatchTurn(
                 content=_text(item["content"], "content"),
-                metadata=WriteBatchTurnMetadata.from_dict(dict(metadata)) if metadata else UNSET,
+                metadata=WriteBatchTurnMetadata.from_dict(metadata) if metadata else UNSET,
                 session_id=_opt(item.get("session_id", session_id)),
                 timestamp=_opt(item.get("timestamp")),
                 turn_id=_opt(item.get("turn_id")),
@@ -295,7 +320,7 @@ def _read_body(
     return ReadMemoryRequest(
         query=_text(query, "query"),
         max_results=max_results,
-        context_filter=_opt(list(context_filter) if context_filter is not None else None),
+        context_filter=_strings(context_filter, "context_filter"),
         memory_types=_wire_types(memory_types),
         since=_opt(since),
         until=_opt(until),
@@ -404,7 +429,11 @@ def update(
         text=_opt(_text(text, "text") if text is not None else None),
         confidence=_opt(confidence),
         importance=_opt(importance),
-        metadata=UpdateMemoryMetadata.from_dict(dict(metadata)) if metadata is not None else UNSET,
+        metadata=(
+            UpdateMemoryMetadata.from_dict(_mapping(metadata, "metadata") or {})
+            if metadata is not None
+            else UNSET
+        ),
         feedback=_opt(feedback),
     )
 
@@ -567,12 +596,15 @@ def delete_all(*, confirm: bool) -> Call[int]:
 def create_session_call(
     *, name: str | None = None, ttl_hours: int = 24, metadata: Mapping[str, Any] | None = None
 ) -> Call[SessionResponse]:
-    if ttl_hours is not None and ttl_hours <= 0:
-        raise InvalidRequestError(f"ttl_hours must be positive, not {ttl_hours}")
+    if ttl_hours is not None and (
+        not isinstance(ttl_hours, int) or isinstance(ttl_hours, bool) or ttl_hours <= 0
+    ):
+        raise InvalidRequestError(f"ttl_hours must be a positive integer, not {ttl_hours!r}")
+    metadata = _mapping(metadata, "metadata")
     body = CreateSessionRequest(
         name=_opt(name),
         ttl_hours=ttl_hours,
-        metadata=CreateSessionRequestMetadata.from_dict(dict(metadata)) if metadata else UNSET,
+        metadata=CreateSessionRequestMetadata.from_dict(metadata) if metadata else UNSET,
     )
 
     def convert(wire: Any) -> SessionResponse:
@@ -829,7 +861,7 @@ def test_retrieval(
         tenant_id=tenant_id,
         query=_text(query, "query"),
         max_results=max_results,
-        context_filter=_opt(list(context_filter) if context_filter is not None else None),
+        context_filter=_strings(context_filter, "context_filter"),
         memory_types=_opt(list(memory_types) if memory_types is not None else None),
         format_=RetrievalFormat(response_format),
     )

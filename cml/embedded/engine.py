@@ -904,6 +904,12 @@ class Engine:
         idempotency_key: str | None = None,
     ) -> TurnResponse:
         _check_text(user_message, "user_message")
+        # Both texts are checked before either is stored: a bad answer must not leave the
+        # user's message behind as half a turn.
+        if isinstance(assistant_response, str) and not assistant_response.strip():
+            assistant_response = None  # a blank answer is no answer
+        if assistant_response is not None:
+            _check_text(assistant_response, "assistant_response")
         found = self.read(
             tenant,
             user_message,
@@ -914,7 +920,7 @@ class Engine:
         context = format_sections(found.memories, max_chars=max(200, max_context_tokens * 4))
         stored = 0
         for text, tag in ((user_message, "user_input"), (assistant_response, "assistant_response")):
-            if text is None or not text.strip():
+            if text is None:
                 continue
             self.write(
                 tenant,

@@ -356,3 +356,17 @@ def test_errors_survive_pickling() -> None:
     limited = pickle.loads(pickle.dumps(error_from_response(429, {"Retry-After": "3"}, b"")))
     assert isinstance(limited, RateLimitError)
     assert limited.retry_after == 3.0
+
+
+def test_every_error_masks_the_keys_clients_registered() -> None:
+    # An argument error quotes the wrong value; when the caller passed a key by mistake, the
+    # error (message, hint, str, repr) must not show it, whoever raised it.
+    from cml._exceptions import InvalidRequestError
+    from cml._logging import register_secrets
+
+    key = "sk-registered-for-errors-0123456789"
+    register_secrets(key)
+    error = InvalidRequestError(f"memory_type {key!r} is unknown", hint=f"not {key}")
+    for shown in (error.message, error.hint, str(error), repr(error), error.args[0]):
+        assert key not in shown
+        assert "***" in shown
