@@ -56,6 +56,8 @@ CHUNK_THRESHOLD_CHARS = 2_000
 _CHUNKING = ChunkingConfig(strategy="sentence", max_chunk_size=8, overlap_size=1)
 # Retrieval looks at this many candidates from each search before ranking.
 _CANDIDATES = 100
+# The filter of a read with no filters: the tenant's active memories.
+_UNFILTERED = "m.tenant_id = ? AND m.status = 'active'"
 # Two texts closer than this (cosine) are the same memory said again: reinforce, don't store.
 NEAR_DUPLICATE_COSINE = 0.97
 # A turn injects only memories at least this relevant (the CML server's rule).
@@ -692,7 +694,7 @@ class Engine:
         namespace: str | None,
         session_id: str | None,
     ) -> tuple[str, list[Any]]:
-        where = ["m.tenant_id = ?", "m.status = 'active'"]
+        where = [_UNFILTERED]
         params: list[Any] = [tenant]
         if memory_types:
             where.append(f"m.type IN ({', '.join('?' * len(memory_types))})")
@@ -729,16 +731,10 @@ class Engine:
             semantic: list[tuple[int, str, float]] = []
             if self._vectors is not None:
                 self._vectors.sync(self._generation(db))
-                allowed = None
-                if where != "m.tenant_id = ? AND m.status = 'active'":
-                    allowed = {
-                        int(r[0])
-                        for r in db.execute(f"SELECT m.rowid FROM memories m WHERE {where}", params)
-                    }
                 vector = self._embed([query])[0]
                 semantic = [
                     (rowid, "cosine", score)
-                    for rowid, score in self._vectors.search(vector, tenant, _CANDIDATES, allowed)
+                    for rowid, score in self._semantic(db, vector, tenant, where, params)
                 ]
             candidates = retrieval.merge(lexical, semantic)
             if not candidates:
@@ -770,6 +766,38 @@ class Engine:
             candidates, weights=retrieval.Weights(), lexical_only=self._vectors is None
         )
         return [self._item(by_rowid[c.rowid], c.relevance) for c in ranked[:limit]]
+
+    def _semantic(
+        self, db: Any, vector: Any, tenant: str, where: str, params: list[Any]
+    ) -> list[tuple[int, float]]:
+        """The best vector candidates that pass the filters, best first.
+
+        Listing every row a filter allows costs a Python loop over most of a large tenant (a
+        time range, a type); checking a window of the best hits by rowid is far cheaper. The
+        result is the same as filtering first: the window is used only when it holds enough
+        passing hits, or every vector of the tenant; a selective filter falls back to the list.
+        """
+        assert self._vectors is not None
+        if where == _UNFILTERED:
+            return list(self._vectors.search(vector, tenant, _CANDIDATES))
+        window = _CANDIDATES * 4
+        hits = self._vectors.search(vector, tenant, window)
+        if hits:
+            passing = {
+                int(r[0])
+                for r in db.execute(
+                    f"SELECT m.rowid FROM memories m NOT INDEXED WHERE m.rowid IN "
+                    f"({', '.join('?' * len(hits))}) AND {where}",
+                    [*(rowid for rowid, _ in hits), *params],
+                )
+            }
+            kept = [hit for hit in hits if hit[0] in passing][:_CANDIDATES]
+            if len(kept) == _CANDIDATES or len(hits) < window:
+                return kept
+        allowed = {
+            int(r[0]) for r in db.execute(f"SELECT m.rowid FROM memories m WHERE {where}", params)
+        }
+        return list(self._vectors.search(vector, tenant, _CANDIDATES, allowed))
 
     @staticmethod
     def _lexical(
