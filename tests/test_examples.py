@@ -5,26 +5,19 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from local_server import ServeProcess
 
 from cml import EmbeddedCognitiveMemoryLayer
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -50,47 +43,10 @@ def _run_example(name: str, *args: str, **env: str) -> str:
 @pytest.fixture
 def cml_serve(tmp_path: Path) -> Iterator[str]:
     """`python -m cml serve` as a separate process on 127.0.0.1."""
-    port = _free_port()
-    log = tmp_path / "serve.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "cml",
-                "serve",
-                "--port",
-                str(port),
-                "--db",
-                str(tmp_path / "server.db"),
-                "--log-level",
-                "warning",
-            ],
-            env=_env(),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"cml serve exited with {process.returncode}:\n{log.read_text()}")
-            try:
-                if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("cml serve did not answer within 60 s")
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    program = [sys.executable, "-m", "cml"]
+    args = ["--db", tmp_path / "server.db", "--log-level", "warning"]
+    with ServeProcess(program, *args, log=tmp_path / "serve.log", env=_env()) as server:
+        yield server.url
 
 
 def test_embedded_mode_example(tmp_path: Path) -> None:

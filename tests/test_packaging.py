@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
+from local_server import ServeProcess
 
 import cml
 
@@ -169,48 +169,13 @@ def test_cli_version_names_the_package_and_the_api(installed: Installed) -> None
     assert f"CML API {cml.__api_version__}" in output
 
 
-def _free_port() -> int:
-    with socket.socket() as probe_socket:
-        probe_socket.bind(("127.0.0.1", 0))
-        return int(probe_socket.getsockname()[1])
-
-
 @pytest.fixture
 def served(installed: Installed, tmp_path: Path) -> Iterator[str]:
     """The wheel's `cml serve` as its own process on 127.0.0.1."""
-    port = _free_port()
+    args = ["--db", tmp_path / "serve.db", "--log-level", "warning"]
     log = tmp_path / "serve.log"
-    command = [installed.cml, "serve", "--port", str(port), "--db", tmp_path / "serve.db"]
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [str(part) for part in [*command, "--log-level", "warning"]],
-            cwd=installed.work,
-            env=_env(),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"cml serve exited with {process.returncode}:\n{log.read_text()}")
-            try:
-                if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"cml serve did not answer within 60 s:\n{log.read_text()}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+    with ServeProcess([installed.cml], *args, log=log, env=_env(), cwd=installed.work) as server:
+        yield server.url
 
 
 def test_cml_serve_from_the_wheel_serves_the_packaged_spec(served: str, probe: Any) -> None:

@@ -15,11 +15,11 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from fault_proxy import FaultProxy
 from local_server import LocalServer
 
 import cml
 
-from ._proxy import FaultProxy
 from ._support import USER_KEY, drill_text, query_for, stored_texts
 
 pytestmark = pytest.mark.integration

@@ -4,11 +4,11 @@ the same Idempotency-Key gets through it, so the drills built on it can fail."""
 from __future__ import annotations
 
 import pytest
+from fault_proxy import FaultProxy
 from local_server import LocalServer
 
 import cml
 
-from ._proxy import FaultProxy
 from ._support import USER_KEY, drill_text, stored_texts
 
 pytestmark = pytest.mark.integration

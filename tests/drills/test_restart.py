@@ -12,10 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
-import socket
 import sqlite3
-import subprocess
 import sys
 import threading
 import time
@@ -23,8 +20,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+from local_server import ServeProcess
 
 import cml
 
@@ -46,55 +43,12 @@ CLIENT_OPTIONS = {"api_key": USER_KEY, "timeout": 2.0, "max_retries": 2, "retry_
 DEADLINE_SECONDS = 60.0
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Serve:
-    """`python -m cml serve` as a child process on a fixed port and store."""
-
-    def __init__(self, db: Path, port: int, log: Path) -> None:
-        self.db = db
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}"
-        self.log = log
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> float:
-        """Start the server; return how many seconds it took to answer /health."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CML_")}
-        env["CML_API_KEY"] = USER_KEY  # the environment, not argv: keys stay out of `ps`
-        command = [sys.executable, "-m", "cml", "serve", "--db", str(self.db)]
-        command += ["--port", str(self.port), "--embedder", "none", "--log-level", "warning"]
-        started = time.monotonic()
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
-        with httpx.Client(timeout=1.0) as probe:
-            while True:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"cml serve exited: {self.log.read_text()[-2000:]}")
-                if time.monotonic() - started > DEADLINE_SECONDS:
-                    raise RuntimeError("cml serve did not answer /health in time")
-                with contextlib.suppress(httpx.TransportError):
-                    if probe.get(f"{self.url}/api/v1/health").status_code == 200:
-                        return time.monotonic() - started
-                time.sleep(0.02)
-
-    def kill(self) -> None:
-        assert self.process is not None
-        os.kill(self.process.pid, signal.SIGKILL)
-        assert self.process.wait(timeout=30) == -signal.SIGKILL
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=30)
+def _serve(db: Path, log: Path) -> ServeProcess:
+    """`python -m cml serve` on a fixed port and store (a restart reuses both)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CML_")}
+    env["CML_API_KEY"] = USER_KEY  # the environment, not argv: keys stay out of `ps`
+    args = ["--db", db, "--embedder", "none", "--log-level", "warning"]
+    return ServeProcess([sys.executable, "-m", "cml"], *args, log=log, env=env)
 
 
 class Run:
@@ -221,7 +175,8 @@ def _stored(db: Path) -> dict[str, list[str]]:
 def test_client_rides_out_a_killed_server(
     kind: str, tmp_path: Path, figures: dict[str, dict[str, Any]]
 ) -> None:
-    serve = Serve(tmp_path / "restart.db", _free_port(), tmp_path / "serve.log")
+    db = tmp_path / "restart.db"
+    serve = _serve(db, tmp_path / "serve.log")
     run = Run()
     errors_caught: list[BaseException] = []
 
@@ -267,7 +222,7 @@ def test_client_rides_out_a_killed_server(
     assert run.silent_empty_reads == 0
 
     # Nothing acknowledged is lost or doubled; a write cut off by the kill is there at most once.
-    stored = _stored(serve.db)
+    stored = _stored(db)
     assert {text: stored.get(text) for text in run.acked} == {
         text: [memory_id] for text, memory_id in run.acked.items()
     }

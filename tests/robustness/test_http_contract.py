@@ -3,8 +3,6 @@ input and idempotency (including retries through a proxy that drops answers)."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import threading
 from collections.abc import Iterator
@@ -13,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fault_proxy import FaultProxy
 
 import cml
 from cml.embedded.engine import Engine
@@ -425,93 +424,20 @@ def test_concurrent_requests_with_one_key_store_once(http: httpx.Client) -> None
     assert total(http) == 1
 
 
-class DroppingProxy:
-    """A TCP proxy on 127.0.0.1 that loses answers on purpose.
-
-    Each HTTP request is forwarded to the server and its complete answer read; the first
-    attempt of each request (by its Idempotency-Key) then has its connection dropped instead of
-    answered: the server has committed, the client sees a failure. Retries get the answer.
-    """
-
-    def __init__(self, upstream_port: int) -> None:
-        self.upstream_port = upstream_port
-        self.seen: set[str] = set()
-        self.forwarded = 0
-        self.dropped = 0
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._server: asyncio.Server | None = None
-        self.url = ""
-
-    def __enter__(self) -> DroppingProxy:
-        self._thread.start()
-        started = asyncio.run_coroutine_threadsafe(
-            asyncio.start_server(self._handle, "127.0.0.1", 0), self._loop
-        )
-        self._server = started.result(timeout=30)
-        port = self._server.sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        async def stop() -> None:
-            assert self._server is not None
-            self._server.close()
-            await self._server.wait_closed()
-
-        asyncio.run_coroutine_threadsafe(stop(), self._loop).result(timeout=30)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=30)
-        self._loop.close()
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            head = await reader.readuntil(b"\r\n\r\n")
-            lines = head.decode("latin-1").split("\r\n")
-            headers = {}
-            for line in lines[1:]:
-                if ":" in line:
-                    name, value = line.split(":", 1)
-                    headers[name.strip().lower()] = value.strip()
-            body = await reader.readexactly(int(headers.get("content-length", "0")))
-            kept = [
-                line for line in lines[1:] if line and not line.lower().startswith("connection:")
-            ]
-            request = "\r\n".join([lines[0], *kept, "Connection: close", "", ""]).encode("latin-1")
-            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.upstream_port)
-            up_writer.write(request + body)
-            await up_writer.drain()
-            answer = await up_reader.read()  # until the server closes: the whole answer
-            up_writer.close()
-            await up_writer.wait_closed()
-            self.forwarded += 1
-            key = headers.get("idempotency-key", "")
-            if key not in self.seen:
-                self.seen.add(key)
-                self.dropped += 1
-                writer.transport.abort()  # committed upstream, lost on the way back
-                return
-            writer.write(answer)
-            await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
-            with contextlib.suppress(ConnectionError):
-                await writer.wait_closed()
-
-
 def test_client_retries_through_dropped_answers_store_each_write_once(
     server: LocalServer,
 ) -> None:
+    # The first attempt of each write is committed by the server, and its answer lost on the
+    # way back; the retry (same Idempotency-Key) gets the answer.
     with (
-        DroppingProxy(server.port) as proxy,
+        FaultProxy(server.port, fault_rate=0.0, weights={}, seed=0) as proxy,
         cml.CognitiveMemoryLayer(
             api_key=USER_KEY, base_url=proxy.url, max_retries=3, retry_delay=0.01, timeout=60
         ) as memory,
     ):
+        proxy.force(["drop", None] * 50)
         ids = [memory.write(filler_text(n, "retried kite")).memory_id for n in range(50)]
-        assert proxy.dropped == 50
+        assert proxy.faults["drop"] == 50
         assert proxy.forwarded == 100
     assert len(set(ids)) == 50
     with httpx.Client(base_url=server.url + API, timeout=60) as http:
