@@ -24,8 +24,9 @@ def install_project(session: nox.Session, *extras: str) -> None:
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """Run the test suite (unit, contract and loopback integration tests)."""
-    # The torch extra too: the sentence-transformers route is part of what is tested.
-    install_project(session, "dev", "server", "embeddings", "torch")
+    # The torch extra too: the sentence-transformers route is part of what is tested; and the
+    # bench extra, so the benchmarks' plots are tested.
+    install_project(session, "dev", "server", "embeddings", "torch", "bench")
     # The generator is needed too: tests/test_generator.py regenerates into temporary folders.
     session.install("-r", GENERATOR)
     # A crash in native code (a model runtime, the JVM of the Bolt test server) prints every

@@ -1,7 +1,8 @@
-"""`python -m benchmarks [NAME ...]`: run benchmarks, print one table, write results JSON.
+"""`python -m benchmarks [NAME ...]`: run benchmarks, print one table, write results JSON, plot.
 
 Without names every benchmark runs. Results of earlier runs of the other benchmarks are kept in
-the JSON file, so running one alone updates its part only.
+the JSON file, so running one alone updates its part only. Every section of the JSON carries its
+table rows ("rows"); the plots (PNG, with matplotlib) go beside the JSON.
 """
 
 from __future__ import annotations
@@ -15,16 +16,39 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import latency, locomo, overhead, report, streaming, throughput
+from . import (
+    batch,
+    concurrency,
+    imports,
+    latency,
+    locomo,
+    overhead,
+    plots,
+    report,
+    streaming,
+    throughput,
+)
 from ._common import machine, results_dir
 
+# In the order of the table.
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
+    "imports": lambda args: imports.run(),
+    "overhead": lambda args: overhead.run(calls=args.calls),
+    "batch": lambda args: batch.run(),
+    "concurrency": lambda args: concurrency.run(),
     "throughput": lambda args: throughput.run(),
     "latency": lambda args: latency.run(sizes=args.sizes),
     "locomo": lambda args: locomo.run(sensitivity=not args.no_sensitivity),
-    "overhead": lambda args: overhead.run(calls=args.calls),
     "streaming": lambda args: streaming.run(),
 }
+
+
+def _plots(results: dict[str, Any], folder: Path) -> None:
+    drawn = plots.write(results, folder)
+    if isinstance(drawn, str):
+        print(drawn)
+    elif drawn:
+        print("plots: " + ", ".join(str(path) for path in drawn))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,8 +93,10 @@ def main(argv: list[str] | None = None) -> int:
             results = {}
     if args.table_only:
         print(report.table({n: results[n] for n in names if n in results}))
+        _plots(results, out.parent)
         return 0
     ran: dict[str, Any] = {}
+    run_started = time.perf_counter()
     for name in names:
         print(f"[bench] {name} ...", file=sys.stderr, flush=True)
         started = time.perf_counter()
@@ -78,12 +104,15 @@ def main(argv: list[str] | None = None) -> int:
         section["seconds"] = round(time.perf_counter() - started, 1)
         section["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         section["machine"] = machine()
+        section["rows"] = [row.as_dict() for row in report.section_rows(name, section)]
         print(f"[bench] {name}: {section['seconds']:.0f} s", file=sys.stderr, flush=True)
         ran[name] = results[name] = section
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
     print(report.table(ran))
     print(f"\nresults: {out}")
+    _plots(results, out.parent)
+    print(f"total: {time.perf_counter() - run_started:.0f} s")
     return 0
 
 

@@ -6,6 +6,7 @@ import functools
 import os
 import platform
 import statistics
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -78,11 +79,9 @@ def machine() -> dict[str, Any]:
     }
     if hasattr(os, "getloadavg"):
         info["load_average"] = [round(x, 2) for x in os.getloadavg()]
-    try:
-        import torch
-
+    # Only when a benchmark loaded it (LoCoMo's PyTorch run): importing it here would cost seconds.
+    torch = sys.modules.get("torch")
+    if torch is not None:
         info["torch"] = torch.__version__
         info["torch_threads"] = torch.get_num_threads()
-    except ImportError:
-        pass
     return info

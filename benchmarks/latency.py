@@ -1,11 +1,13 @@
-"""Read latency at 10,000 and 100,000 memories, bytes per memory on disk, and needle recall.
+"""Read and write latency at 1,000, 10,000 and 100,000 memories, bytes on disk, needle recall.
 
 Embedding 100,000 texts one write at a time would take most of an hour on a laptop, so the store
 is filled in bulk: synthetic sentences (see synthetic.py) are embedded in large batches (vectors
 cached in bench-results/, keyed by the embedder and the text set) and inserted as copies of a row
 the engine itself wrote, in one transaction (the FTS index is kept by the engine's triggers, the
 vector index reloads on the next read). The needles are written through `Engine.write`, and every
-measured read embeds its query, as a real read does.
+measured read embeds its query, as a real read does. At each size a few memories are also
+written through `Engine.write` (one at a time: embedding, near-duplicate check against the whole
+store, extraction, indexing) and stay in the store, counted in its size.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from cml.embedded.engine import Engine
 from . import synthetic
 from ._common import resolve, results_dir, summary_ms
 
-SIZES = (10_000, 100_000)
+SIZES = (1_000, 10_000, 100_000)
 READS = 200
+WRITES = 50
 WARMUP = 10
 MAX_RESULTS = 10
 AIM_P50_MS = 25.0
@@ -131,6 +134,25 @@ def measure_reads(engine: Engine, queries: Sequence[str], embedder: Any) -> dict
     return out
 
 
+def measure_writes(engine: Engine, texts: Sequence[str]) -> dict[str, Any]:
+    """Latency of one `Engine.write` each (each text new to the store)."""
+    seconds = []
+    for text in texts:
+        started = time.perf_counter()
+        engine.write(TENANT, text)
+        seconds.append(time.perf_counter() - started)
+    return {"write": summary_ms(seconds)}
+
+
+def new_texts(count: int, known: Sequence[str], *, seed: int) -> list[str]:
+    """`count` sentences in the benchmark's vocabulary that are not among `known`."""
+    taken = set(known)
+    fresh = [t for t in synthetic.sentences(count * 2 + 100, seed=seed) if t not in taken]
+    if len(fresh) < count:
+        raise ValueError(f"only {len(fresh)} new sentences, not {count}")
+    return fresh[:count]
+
+
 def needle_recall(engine: Engine, needles: dict[str, str]) -> dict[str, Any]:
     """For each planted memory, its rank in the read of its question (None when not in the top)."""
     ranks: dict[str, int | None] = {}
@@ -152,6 +174,7 @@ def run(
     *,
     sizes: Sequence[int] = SIZES,
     reads: int = READS,
+    writes: int = WRITES,
     embedder: Any = "default",
     cache: Path | None = None,
     lexical_too: bool = True,
@@ -162,11 +185,14 @@ def run(
         cache = results_dir()
     texts = synthetic.sentences(max(sizes) - len(synthetic.NEEDLES), seed=7)
     queries = synthetic.questions(reads, seed=8)
+    # Not part of the cached text set: the cache key stays that of the bulk rows alone.
+    to_write = new_texts(writes * len(sizes), texts, seed=10)
     started = time.perf_counter()
     vectors = cached_vectors(model, texts, cache)
     report: dict[str, Any] = {
         "embedder": model.name,
         "reads_per_size": reads,
+        "writes_per_size": writes,
         "max_results": MAX_RESULTS,
         "aim_p50_ms": AIM_P50_MS,
         "vectors_seconds": round(time.perf_counter() - started, 1),
@@ -182,14 +208,15 @@ def run(
                 moment = datetime.now(UTC) - timedelta(days=rng.uniform(0, 365))
                 written = engine.write(TENANT, memory, timestamp=moment)
                 needles[str(written.memory_id)] = question
-            position = 1
-            for size in sorted(sizes):
-                target = size - len(needles)
+            position = 1  # bulk rows so far (the loader wrote texts[0] itself)
+            planted = len(needles)  # memories written through Engine.write so far
+            for step, size in enumerate(sorted(sizes)):
+                target = size - planted
                 started = time.perf_counter()
                 loader.add(texts[position:target], vectors[position:target])
                 position = target
                 load_seconds = time.perf_counter() - started
-                count = loader.count + len(needles)
+                count = position + planted
                 started = time.perf_counter()
                 engine.read(TENANT, "warm up the vector index", max_results=1)
                 first_read = time.perf_counter() - started
@@ -205,5 +232,10 @@ def run(
                 if lexical_too:
                     with Engine(path, embedder="none") as lexical:
                         entry["lexical_only"] = measure_reads(lexical, queries, None)
+                if writes:  # last: the writes grow the store
+                    batch = to_write[step * writes : (step + 1) * writes]
+                    entry.update(measure_writes(engine, batch))
+                    # A write can be merged into a near-duplicate: count what was stored.
+                    planted = engine.stats(TENANT).total_memories - position
                 report["sizes"][str(count)] = entry
     return report

@@ -1,4 +1,4 @@
-"""What the clients cost on top of the work they ask for.
+"""What the clients cost on top of the work they ask for: wall time and the caller's CPU.
 
 HTTP: `cml.CognitiveMemoryLayer` against the local server (`cml serve`'s app, uvicorn on a loopback
 socket in a thread) beside a bare `httpx.Client` sending the very same requests (the client's own
@@ -6,19 +6,21 @@ bytes and headers, captured once per call, with a fresh Idempotency-Key) and dec
 reply. Embedded: `EmbeddedCognitiveMemoryLayer` beside calling its `Engine` directly. Calls are
 interleaved, alternating which goes first, so both sides share the machine's noise.
 
+CPU is the calling thread's (`time.thread_time`): a sync client does all its work on the thread
+that calls it, while the server runs on threads of its own, so the process's CPU time would count
+the server's work too.
+
 The store is lexical (embedder="none") by default, so the server's work is small and the client's
 share shows; with an embedder both sides add the same embedding time.
 """
 
 from __future__ import annotations
 
-import socket
+import statistics
 import tempfile
-import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,43 +31,13 @@ from cml.embedded.engine import Engine
 
 from . import synthetic
 from ._common import resolve, summary_ms
+from ._servers import local_server
 
 CALLS = 300
 WARMUP = 20
 PRELOAD = 1_000
 API_KEY = "bench-user-key-0123456789"
 TENANT = "default"  # what the server and the embedded client use for a non-admin key
-
-
-@contextmanager
-def local_server(engine: Engine) -> Iterator[str]:
-    """The local server's ASGI app under uvicorn on 127.0.0.1 (a free port); yields its URL."""
-    import uvicorn
-
-    from cml.server.app import create_app
-
-    app = create_app(engine=engine, api_key=API_KEY)
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    # Accepted connections inherit this. Without it a socket handed to uvicorn keeps Nagle's
-    # algorithm on, and every small reply waits ~40 ms for the client's delayed ACK.
-    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 10
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("the local server did not start within 10 s")
-            time.sleep(0.01)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        listener.close()
 
 
 class _Captured(Exception):
@@ -109,32 +81,49 @@ def send_raw(http: httpx.Client, request: httpx.Request) -> Any:
     return response.json()
 
 
+def _cpu_us(seconds: list[float]) -> dict[str, float]:
+    return {
+        "mean_us": round(statistics.fmean(seconds) * 1e6, 1),
+        "p50_us": round(statistics.median(seconds) * 1e6, 1),
+    }
+
+
 def compare(
     label: str,
     client_call: Callable[[int], Any],
     baseline_call: Callable[[int], Any],
     *,
     calls: int,
+    baseline_is: str,
+    warmup: int = WARMUP,
 ) -> dict[str, Any]:
-    """Time `calls` interleaved pairs; mean and p50 of each side and their ratios."""
-    for i in range(WARMUP):
-        client_call(i - WARMUP)
-        baseline_call(i - WARMUP)
-    client, baseline = [], []
+    """Time `calls` interleaved pairs, after `warmup` untimed ones (negative indices): wall time
+    (mean, p50) and the calling thread's CPU time of each side, and their ratios."""
+    for i in range(warmup):
+        client_call(i - warmup)
+        baseline_call(i - warmup)
+    wall: dict[str, list[float]] = {"client": [], "baseline": []}
+    cpu: dict[str, list[float]] = {"client": [], "baseline": []}
     for i in range(calls):
-        pair = [(client, client_call), (baseline, baseline_call)]
-        for times, call in pair if i % 2 == 0 else reversed(pair):
-            started = time.perf_counter()
+        pair = [("client", client_call), ("baseline", baseline_call)]
+        for side, call in pair if i % 2 == 0 else reversed(pair):
+            started, started_cpu = time.perf_counter(), time.thread_time()
             call(i)
-            times.append(time.perf_counter() - started)
-    ours, theirs = summary_ms(client), summary_ms(baseline)
+            cpu[side].append(time.thread_time() - started_cpu)
+            wall[side].append(time.perf_counter() - started)
+    ours, theirs = summary_ms(wall["client"]), summary_ms(wall["baseline"])
+    our_cpu, their_cpu = _cpu_us(cpu["client"]), _cpu_us(cpu["baseline"])
     return {
         "what": label,
+        "baseline_is": baseline_is,
         "client": ours,
         "baseline": theirs,
         "ratio_mean": round(ours["mean_ms"] / theirs["mean_ms"], 3),
         "ratio_p50": round(ours["p50_ms"] / theirs["p50_ms"], 3),
         "overhead_p50_ms": round(ours["p50_ms"] - theirs["p50_ms"], 3),
+        "client_cpu": our_cpu,
+        "baseline_cpu": their_cpu,
+        "cpu_ratio_mean": round(our_cpu["mean_us"] / max(their_cpu["mean_us"], 0.1), 3),
     }
 
 
@@ -157,7 +146,7 @@ def run(*, calls: int = CALLS, embedder: Any = "none", preload: int = PRELOAD) -
         report["embedder"] = engine.embedder.name if engine.embedder else "none"
         for start in range(0, len(stock), 500):
             engine.write_batch(TENANT, [{"content": t} for t in stock[start : start + 500]])
-        with local_server(engine) as url:
+        with local_server(engine, api_key=API_KEY) as url:
             # The baseline's requests are the client's own, captured before any timing.
             request_of = capture(url)
             writes = {i: request_of(lambda c, t=t: c.write(t)) for i, t in new["raw"].items()}
@@ -167,28 +156,32 @@ def run(*, calls: int = CALLS, embedder: Any = "none", preload: int = PRELOAD) -
                 httpx.Client() as raw,
             ):
                 report["http_write"] = compare(
-                    "HTTP write: CognitiveMemoryLayer vs httpx",
+                    "HTTP write, CognitiveMemoryLayer",
                     lambda i: ours.write(new["http"][i]),
                     lambda i: send_raw(raw, writes[i]),
                     calls=calls,
+                    baseline_is="raw httpx",
                 )
                 report["http_read"] = compare(
-                    "HTTP read: CognitiveMemoryLayer vs httpx",
+                    "HTTP read, CognitiveMemoryLayer",
                     lambda i: ours.read(queries[i]),
                     lambda i: send_raw(raw, reads[i]),
                     calls=calls,
+                    baseline_is="raw httpx",
                 )
         with cml.EmbeddedCognitiveMemoryLayer(engine=engine) as embedded:
             report["embedded_write"] = compare(
-                "embedded write: EmbeddedCognitiveMemoryLayer vs Engine",
+                "embedded write, EmbeddedCognitiveMemoryLayer",
                 lambda i: embedded.write(new["embedded"][i]),
                 lambda i: engine.write(TENANT, new["engine"][i]),
                 calls=calls,
+                baseline_is="Engine.write",
             )
             report["embedded_read"] = compare(
-                "embedded read: EmbeddedCognitiveMemoryLayer vs Engine",
+                "embedded read, EmbeddedCognitiveMemoryLayer",
                 lambda i: embedded.read(queries[i]),
                 lambda i: engine.read(TENANT, queries[i]),
                 calls=calls,
+                baseline_is="Engine.read",
             )
     return report

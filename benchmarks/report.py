@@ -1,95 +1,319 @@
-"""The one table `python -m benchmarks` prints, from the results it writes as JSON."""
+"""The one table `python -m benchmarks` prints, built from the results it writes as JSON.
+
+Every benchmark contributes rows of the same shape: what was measured, the figure and its unit,
+the baseline it is compared with (measured in the same run, or a published figure) and the
+ratio figure / baseline. The rows also go into the results JSON, under each section's "rows".
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import statistics
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-Row = tuple[str, str, str]
+Value = float | int | str | None
 
 
-def _n(value: Any, digits: int = 1) -> str:
+@dataclass(frozen=True)
+class Row:
+    benchmark: str
+    name: str
+    value: Value
+    unit: str = ""
+    baseline: Value = None
+    #: What the baseline is ("raw httpx", "loop of write", "@ 1,000"...).
+    baseline_is: str = ""
+    #: Set when the ratio is not value / baseline (a composite figure compares one of its parts).
+    ratio_of: float | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.ratio_of is not None:
+            return self.ratio_of
+        if _number(self.value) and _number(self.baseline) and self.baseline:
+            return float(self.value) / float(self.baseline)  # type: ignore[arg-type]
+        return None
+
+    def as_dict(self) -> dict[str, Any]:
+        ratio = self.ratio
+        return {
+            "name": self.name,
+            "value": self.value,
+            "unit": self.unit,
+            "baseline": self.baseline,
+            "baseline_is": self.baseline_is,
+            "ratio": None if ratio is None else round(ratio, 4),
+        }
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def fmt(value: Value) -> str:
+    """A figure with as many digits as its size deserves."""
     if value is None:
         return "-"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
+    if isinstance(value, str):
+        return value
     if isinstance(value, int):
         return f"{value:,}"
-    return f"{value:,.{digits}f}"
+    size = abs(value)
+    if size >= 100:
+        return f"{value:,.0f}"
+    if size >= 10:
+        return f"{value:.1f}"
+    if size >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3f}"
 
 
-def _recalls(entry: Mapping[str, Any]) -> str:
-    return " / ".join(f"{entry[k]:.3f}" for k in ("recall@5", "recall@10", "recall@20", "mrr"))
+def _ratio(ratio: float | None) -> str:
+    if ratio is None:
+        return ""
+    return f"x{ratio:,.0f}" if ratio >= 100 else f"x{ratio:.2f}"
+
+
+def _at(size: Any) -> str:
+    return f"@ {int(size):,}"
+
+
+# -- sections ------------------------------------------------------------------------------------
+
+
+def _imports(results: Mapping[str, Any]) -> Iterator[Row]:
+    cml, httpx = results["modules"]["cml"], results["modules"]["httpx"]
+    runs = results["runs"]
+    yield Row(
+        "imports",
+        f"import cml, median of {runs} fresh interpreters",
+        cml["seconds_median"] * 1000,
+        "ms",
+        httpx["seconds_median"] * 1000,
+        "import httpx",
+    )
+    yield Row(
+        "imports",
+        "memory import cml adds (peak RSS after - before)",
+        cml["rss_added_mb_median"],
+        "MB",
+        httpx["rss_added_mb_median"],
+        "import httpx",
+    )
+    yield Row(
+        "imports",
+        "modules loaded by import cml",
+        cml["modules"],
+        "modules",
+        httpx["modules"],
+        "import httpx",
+    )
+
+
+def _overhead(results: Mapping[str, Any]) -> Iterator[Row]:
+    for key in ("http_write", "http_read", "embedded_write", "embedded_read"):
+        entry = results[key]
+        client, baseline = entry["client"], entry["baseline"]
+        yield Row(
+            "overhead",
+            f"{entry['what']}: wall p50",
+            client["p50_ms"],
+            "ms/call",
+            baseline["p50_ms"],
+            entry.get("baseline_is", "baseline"),
+        )
+        if "client_cpu" in entry:  # results written before CPU was measured have none
+            yield Row(
+                "overhead",
+                f"{entry['what']}: caller CPU, mean",
+                entry["client_cpu"]["mean_us"],
+                "us/call",
+                entry["baseline_cpu"]["mean_us"],
+                entry.get("baseline_is", "baseline"),
+            )
+
+
+def _batch(results: Mapping[str, Any]) -> Iterator[Row]:
+    for mode in ("loopback", "embedded"):
+        entry = results[mode]
+        yield Row(
+            "batch",
+            f"{entry['what']}: batch_write of {entry['items']:,}",
+            entry["batch_per_s"],
+            "memories/s",
+            entry["loop_per_s"],
+            f"loop of {entry['items']:,} write",
+        )
+    for mode, curve in results["by_batch_size"].items():
+        sizes = sorted(curve, key=int)
+        single = curve[sizes[0]]
+        for size in sizes[1:]:
+            yield Row(
+                "batch",
+                f"{mode}: batch_write in calls of {int(size):,}",
+                curve[size],
+                "memories/s",
+                single,
+                f"calls of {int(sizes[0]):,}",
+            )
+
+
+def _concurrency(results: Mapping[str, Any]) -> Iterator[Row]:
+    for key, entry in results["by_mode"].items():
+        levels = entry["ops_per_s"]
+        sequential = levels["1"]
+        for level in results["table_levels"]:
+            if str(level) in levels:
+                yield Row(
+                    "concurrency",
+                    f"{entry['what']}, {level} in flight",
+                    levels[str(level)],
+                    "ops/s",
+                    sequential,
+                    f"sequential ({key})",
+                )
 
 
 def _throughput(results: Mapping[str, Any]) -> Iterator[Row]:
     for entry in results["by_embedder"].values():
         name = entry["embedder"]
-        yield "throughput", f"single write, memories/s [{name}]", _n(entry["single_writes_per_s"])
-        yield (
+        yield Row(
             "throughput",
-            f"write_batch of {entry['batch_size']}, memories/s [{name}]",
-            f"{_n(entry['batch_memories_per_s'])} (x{entry['batch_vs_single']:.1f} single)",
+            f"Engine.write, one by one [{name}]",
+            entry["single_writes_per_s"],
+            "memories/s",
+        )
+        yield Row(
+            "throughput",
+            f"Engine.write_batch of {entry['batch_size']} [{name}]",
+            entry["batch_memories_per_s"],
+            "memories/s",
+            entry["single_writes_per_s"],
+            "one by one",
         )
         if "embedding_only_per_s" in entry:
-            yield (
+            yield Row(
                 "throughput",
-                f"embedding alone, texts/s [{name}]",
-                f"{_n(entry['embedding_only_per_s'])} (embedding = "
-                f"{entry['embedding_share_of_batch_write']:.0%} of batch write time)",
+                f"embedding alone, same texts [{name}]",
+                entry["embedding_only_per_s"],
+                "texts/s",
+                entry["batch_memories_per_s"],
+                "write_batch",
             )
-        yield (
+        yield Row(
             "throughput",
-            f"bytes/memory on disk, full write pipeline [{name}]",
-            f"{_n(entry['bytes_per_memory'], 0)} ({_n(entry['memories_stored'])} memories, "
-            f"{entry['merged_as_duplicates']} merged)",
+            f"on disk, full write pipeline [{name}]",
+            entry["bytes_per_memory"],
+            "bytes/memory",
         )
 
 
 def _latency(results: Mapping[str, Any]) -> Iterator[Row]:
     name = results["embedder"]
-    for size, entry in results["sizes"].items():
-        at = f"@ {int(size):,}"
+    sizes = sorted(results["sizes"], key=int)
+    first = results["sizes"][sizes[0]]
+    for size in sizes:
+        entry = results["sizes"][size]
+        at = _at(size)
+        later = size != sizes[0]
         read = entry["read"]
-        yield (
+        yield Row(
             "latency",
-            f"read p50 / p95 ms {at} [{name}]",
-            f"{read['p50_ms']:.1f} / {read['p95_ms']:.1f} (aim p50 < {results['aim_p50_ms']:.0f})",
+            f"Engine.read p50 {at} [{name}]",
+            read["p50_ms"],
+            "ms",
+            first["read"]["p50_ms"] if later else None,
+            _at(sizes[0]) if later else "",
         )
+        yield Row("latency", f"Engine.read p95 {at}", read["p95_ms"], "ms")
         if "query_embedding" in entry:
-            embed = entry["query_embedding"]
-            yield "latency", f"  of which query embedding p50 ms {at}", f"{embed['p50_ms']:.1f}"
-        if "lexical_only" in entry:
-            lexical = entry["lexical_only"]["read"]
-            yield (
+            yield Row(
                 "latency",
-                f"  lexical-only read p50 / p95 ms {at}",
-                f"{lexical['p50_ms']:.1f} / {lexical['p95_ms']:.1f}",
+                f"  of which query embedding p50 {at}",
+                entry["query_embedding"]["p50_ms"],
+                "ms",
+                read["p50_ms"],
+                "read p50",
+            )
+        if "lexical_only" in entry:
+            yield Row(
+                "latency",
+                f"  lexical-only read p50 {at}",
+                entry["lexical_only"]["read"]["p50_ms"],
+                "ms",
+                read["p50_ms"],
+                "read p50",
+            )
+        if "write" in entry:
+            yield Row(
+                "latency",
+                f"Engine.write p50 {at}",
+                entry["write"]["p50_ms"],
+                "ms",
+                first["write"]["p50_ms"] if later and "write" in first else None,
+                _at(sizes[0]) if later else "",
             )
         needles = entry["needles"]
-        yield (
+        yield Row(
             "latency",
             f"needles found top-1 / top-5 {at}",
-            f"{needles['found@1']:.0%} / {needles['found@5']:.0%} of {needles['needles']}",
+            f"{needles['found@1']:.0%} / {needles['found@5']:.0%}",
+            f"of {needles['needles']}",
         )
-        yield (
+        yield Row(
+            "latency", f"first read (vector index load) {at}", entry["first_read_seconds"], "s"
+        )
+        yield Row("latency", f"on disk (bulk rows) {at}", entry["bytes_per_memory"], "bytes/memory")
+    if "aim_p50_ms" in results:
+        largest = results["sizes"][sizes[-1]]["read"]["p50_ms"]
+        yield Row(
             "latency",
-            f"first read (vector index load) s {at}",
-            _n(entry["first_read_seconds"], 2),
+            f"read p50 {_at(sizes[-1])} against the aim",
+            largest,
+            "ms",
+            results["aim_p50_ms"],
+            "aim",
         )
-        yield "latency", f"bytes/memory on disk (bulk rows) {at}", _n(entry["bytes_per_memory"], 0)
+
+
+_RECALLS = ("recall@5", "recall@10", "recall@20", "mrr")
+
+
+def _recalls(entry: Mapping[str, Any]) -> str:
+    return " / ".join(f"{entry[k]:.3f}" for k in _RECALLS)
 
 
 def _locomo(results: Mapping[str, Any]) -> Iterator[Row]:
     counts = results["counts"]
-    yield (
+    yield Row(
         "locomo",
         "questions / turns (README: 760 / 2,760)",
         f"{counts['questions']:,} / {counts['turns']:,}",
     )
-    yield "locomo", "recall@5 / @10 / @20 / MRR:", ""
-    for label, entry in results["baselines"].items():
-        yield "locomo", f"  baseline: {label}", _recalls(entry)
+    unit = "R@5/R@10/R@20/MRR"
+    baselines = results["baselines"]
+    best = max(baselines.items(), key=lambda kv: kv[1]["recall@10"], default=None)
+    for label, entry in baselines.items():
+        yield Row("locomo", f"published baseline: {label}", _recalls(entry), unit)
+
+    def against(
+        entry: Mapping[str, Any], label: str, reference: Mapping[str, Any] | None, what: str
+    ) -> Row:
+        # The ratio compares recall@10, the figure the README's baselines are usually read by.
+        if reference is None:
+            return Row("locomo", label, _recalls(entry), unit)
+        return Row(
+            "locomo",
+            label,
+            _recalls(entry),
+            unit,
+            reference["recall@10"],
+            f"R@10, {what}",
+            ratio_of=entry["recall@10"] / reference["recall@10"],
+        )
+
+    default: Mapping[str, Any] = results.get("engine_default", {})
     for key, label in (
         ("engine_lexical", "engine, lexical only"),
         ("engine_torch", "engine, PyTorch MiniLM"),
@@ -97,59 +321,131 @@ def _locomo(results: Mapping[str, Any]) -> Iterator[Row]:
     ):
         if key in results:
             entry = results[key]
-            yield "locomo", f"  {label} [{entry['embedder']}]", _recalls(entry)
-    default = results.get("engine_default", {})
+            reference, what = (best[1], best[0]) if best is not None else (None, "")
+            yield against(entry, f"{label} [{entry['embedder']}]", reference, what)
     for label, entry in default.get("sensitivity", {}).items():
-        yield "locomo", f"    weights: {label}", _recalls(entry)
+        yield against(entry, f"  weights: {label}", default, "default weights")
     for key in ("engine_default", "engine_lexical"):
         if key in results:
             entry = results[key]
-            yield (
+            lost = entry["questions_with_merged_evidence"]
+            yield Row(
                 "locomo",
-                f"turns merged as near-duplicates [{entry['embedder']}]",
-                f"{entry['merged_turns']} (questions losing evidence: "
-                f"{entry['questions_with_merged_evidence']})",
+                f"turns merged as near-duplicates [{entry['embedder']}] ({lost} questions lose "
+                "evidence)",
+                entry["merged_turns"],
+                "turns",
             )
 
 
-def _overhead(results: Mapping[str, Any]) -> Iterator[Row]:
-    for key in ("http_write", "http_read", "embedded_write", "embedded_read"):
-        entry = results[key]
-        client, baseline = entry["client"], entry["baseline"]
-        yield (
-            "overhead",
-            f"{entry['what']}, p50 ms",
-            f"{client['p50_ms']:.2f} vs {baseline['p50_ms']:.2f} (x{entry['ratio_p50']:.2f}; "
-            f"mean x{entry['ratio_mean']:.2f})",
+def _streaming(results: Mapping[str, Any]) -> Iterator[Row]:
+    chunk, first, memory = results["per_chunk"], results["first_chunk"], results["memory"]
+    paced = f"{chunk['chunks']:,} chunks paced {chunk['pace_ms']:g} ms"
+    for key, label in (
+        ("default_interval", f"{paced}, to the last chunk (aim <= x{chunk['aim_ratio']})"),
+        ("interval_500ms", f"{paced}, partial update every 500 ms"),
+    ):
+        entry = chunk[key]
+        yield Row(
+            "streaming",
+            label,
+            statistics.median(entry["remembered_s"]),
+            "s",
+            statistics.median(entry["bare_s"]),
+            "bare stream",
         )
+    yield Row(
+        "streaming",
+        "  then finalizing the memory",
+        chunk["default_interval"]["end_of_stream_wait_ms"],
+        "ms",
+    )
+    yield Row(
+        "streaming",
+        "unpaced delivery cost",
+        chunk["unpaced_us_per_chunk"],
+        "us/chunk",
+        chunk["unpaced_bare_us_per_chunk"],
+        "bare iteration",
+    )
+    yield Row(
+        "streaming",
+        f"first chunk p50 of {first['runs']} runs",
+        first["remembered_p50_ms"],
+        "ms",
+        first["bare_p50_ms"],
+        "bare stream",
+    )
+    yield Row(
+        "streaming",
+        f"peak traced memory storing a {memory['stream_mb']:g} MB answer",
+        memory["peak_mb"],
+        "MB",
+        memory["stream_mb"],
+        "answer size",
+    )
+    yield Row(
+        "streaming",
+        f"  time to store it ({memory['chunk_memories']} chunk memories)",
+        memory["seconds"],
+        "s",
+    )
 
 
-SECTIONS = {
+#: Section builders, in the order of the table.
+SECTIONS: dict[str, Callable[[Mapping[str, Any]], Iterator[Row]]] = {
+    "imports": _imports,
+    "overhead": _overhead,
+    "batch": _batch,
+    "concurrency": _concurrency,
     "throughput": _throughput,
     "latency": _latency,
     "locomo": _locomo,
-    "overhead": _overhead,
+    "streaming": _streaming,
 }
+
+
+def section_rows(name: str, section: Mapping[str, Any]) -> list[Row]:
+    return list(SECTIONS[name](section))
 
 
 def rows(results: Mapping[str, Any]) -> list[Row]:
     out: list[Row] = []
-    for name, section in SECTIONS.items():
+    for name in SECTIONS:
         if name in results:
-            out.extend(section(results[name]))
+            out.extend(section_rows(name, results[name]))
     return out
 
 
 def table(results: Mapping[str, Any]) -> str:
-    lines = rows(results)
-    header = ("benchmark", "figure", "value")
-    widths = [max(len(r[i]) for r in [header, *lines]) for i in range(3)]
+    header = ("benchmark", "figure", "value", "unit", "baseline", "ratio")
+    cells = [
+        (
+            r.benchmark,
+            r.name,
+            fmt(r.value),
+            r.unit,
+            f"{fmt(r.baseline)} {r.baseline_is}" if r.baseline is not None else "",
+            _ratio(r.ratio),
+        )
+        for r in rows(results)
+    ]
+    widths = [max(len(c[i]) for c in [header, *cells]) for i in range(len(header))]
+    right = {2, 5}  # numbers line up on the right
+
+    def line(cell: tuple[str, ...]) -> str:
+        parts = [
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cell, widths, strict=True))
+        ]
+        return "  ".join(parts).rstrip()
+
     rule = "  ".join("-" * w for w in widths)
-    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)), rule]
+    out = [line(header), rule]
     previous = None
-    for row in lines:
-        if previous is not None and row[0] != previous:
+    for cell in cells:
+        if previous is not None and cell[0] != previous:
             out.append(rule)
-        previous = row[0]
-        out.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        previous = cell[0]
+        out.append(line(cell))
     return "\n".join(out)

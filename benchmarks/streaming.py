@@ -10,13 +10,13 @@
 * Memory: the peak (tracemalloc) while a 50 MB answer is stored as chunk memories of 100,000
   characters, and how long that takes (the engine's indexing dominates).
 
-Figures only: nothing here is asserted.
+Figures only: nothing here is asserted; they go into the one table (`python -m benchmarks
+streaming` runs this alone).
 """
 
 from __future__ import annotations
 
 import statistics
-import sys
 import tempfile
 import time
 import tracemalloc
@@ -152,9 +152,9 @@ def first_chunk(memory: cml.EmbeddedCognitiveMemoryLayer, *, runs: int) -> dict[
     }
 
 
-def memory_peak(path: Path, *, megabytes: int) -> dict[str, Any]:
+def memory_peak(path: Path, *, megabytes: float) -> dict[str, Any]:
     piece = ("0123456789" * 6600)[: 64 * 1024]
-    count = megabytes * 1024 * 1024 // len(piece)
+    count = int(megabytes * 1024 * 1024) // len(piece)
 
     def source() -> Iterator[str]:
         for _ in range(count):
@@ -185,39 +185,17 @@ def memory_peak(path: Path, *, megabytes: int) -> dict[str, Any]:
 
 
 def run(
-    *, chunks: int = CHUNKS, pace: float = PACE_S, megabytes: int = MEMORY_MB
+    *,
+    chunks: int = CHUNKS,
+    pace: float = PACE_S,
+    megabytes: float = MEMORY_MB,
+    first_chunk_runs: int = FIRST_CHUNK_RUNS,
 ) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         with cml.EmbeddedCognitiveMemoryLayer(Path(folder) / "bench.db", embedder="none") as memory:
             results: dict[str, Any] = {
                 "per_chunk": per_chunk(memory, chunks=chunks, pace=pace),
-                "first_chunk": first_chunk(memory, runs=FIRST_CHUNK_RUNS),
+                "first_chunk": first_chunk(memory, runs=first_chunk_runs),
             }
         results["memory"] = memory_peak(Path(folder) / "big.db", megabytes=megabytes)
-    _print(results)
     return results
-
-
-def _print(results: dict[str, Any]) -> None:
-    chunk, first, memory = results["per_chunk"], results["first_chunk"], results["memory"]
-    default, frequent = chunk["default_interval"], chunk["interval_500ms"]
-    print(
-        f"remember_stream, {chunk['chunks']:,} chunks paced {chunk['pace_ms']:g} ms, embedded, "
-        "partial updates and fact extraction on:"
-        f"\n  time to the last chunk: x{default['ratio']:.3f} the bare stream's "
-        f"(aim <= x{chunk['aim_ratio']}; {default['partial_updates']} partial updates, "
-        f"then {default['end_of_stream_wait_ms']:.0f} ms to finalize)"
-        f"\n  with a partial update every 500 ms: x{frequent['ratio']:.3f} "
-        f"({frequent['partial_updates']} updates; each re-indexes the whole answer so far)"
-        f"\n  unpaced: {chunk['unpaced_us_per_chunk']:.1f} us a chunk "
-        f"(bare iteration {chunk['unpaced_bare_us_per_chunk']:.2f} us)"
-        f"\n  first chunk p50: {first['remembered_p50_ms']:.3f} ms "
-        f"(bare {first['bare_p50_ms']:.4f} ms; max {first['remembered_max_ms']:.3f} ms)"
-        f"\n  {memory['stream_mb']} MB answer in {memory['chunk_memories']} chunk memories: "
-        f"peak {memory['peak_mb']:.1f} MB traced, {memory['seconds']:.0f} s",
-        file=sys.stdout,
-    )
-
-
-if __name__ == "__main__":
-    run()

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import re
 import sys
+import tempfile
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,13 +16,31 @@ from typing import Any
 
 import pytest
 
+import cml
+from cml.embedded.engine import Engine
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # benchmarks/ is not installed: it lives beside tests/
 
-from benchmarks import latency, locomo, overhead, report, throughput  # noqa: E402
+import numpy as np  # noqa: E402  (the tests session installs the embeddings extra)
 
-np = pytest.importorskip("numpy")
+from benchmarks import (  # noqa: E402
+    __main__ as bench_main,
+)
+from benchmarks import (  # noqa: E402
+    batch,
+    concurrency,
+    imports,
+    latency,
+    locomo,
+    overhead,
+    plots,
+    report,
+    streaming,
+    throughput,
+)
+from benchmarks._servers import local_server  # noqa: E402
 
 
 class HashingEmbedder:
@@ -116,17 +137,21 @@ def test_evaluate_through_the_engine_on_a_tiny_sample() -> None:
     assert 0.0 < result["mrr"] <= 1.0
 
 
-DATA_MISSING = not locomo.DATA.exists()
+@pytest.fixture
+def locomo_data() -> None:
+    """The LoCoMo benchmark's data (../shared/data/locomo): fails, never skips, when absent."""
+    if not locomo.DATA.exists():
+        pytest.fail(f"the LoCoMo data is missing: expected it at {locomo.DATA}", pytrace=False)
 
 
-@pytest.mark.skipif(DATA_MISSING, reason=f"LoCoMo data not at {locomo.DATA}")
+@pytest.mark.usefixtures("locomo_data")
 def test_locomo_counts_match_the_readme() -> None:
     conversations = locomo.load()
     assert sum(len(c.questions) for c in conversations) == 760
     assert sum(len(c.turns) for c in conversations) == 2760
 
 
-@pytest.mark.skipif(DATA_MISSING, reason=f"LoCoMo data not at {locomo.DATA}")
+@pytest.mark.usefixtures("locomo_data")
 def test_locomo_slice_lexical() -> None:
     first = locomo.load()[0]
     sliced = dataclasses.replace(first, questions=first.questions[:8])
@@ -149,19 +174,32 @@ def test_locomo_slice_lexical() -> None:
             }
         }
     )
-    assert any("lexical only" in row[1] for row in rows)
+    assert any("lexical only" in row.name for row in rows)
 
 
 # -- latency -------------------------------------------------------------------------------------
 
 
-def test_latency_harness_on_200_memories(tmp_path: Path) -> None:
-    result = latency.run(sizes=(100, 200), reads=12, embedder=HashingEmbedder(), cache=tmp_path)
+@pytest.fixture(scope="module")
+def latency_result(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    cache = tmp_path_factory.mktemp("vectors")
+    result = latency.run(
+        sizes=(100, 200), reads=12, writes=5, embedder=HashingEmbedder(), cache=cache
+    )
+    result["cache"] = cache
+    return result
+
+
+def test_latency_harness_on_200_memories(latency_result: dict[str, Any]) -> None:
+    result = latency_result
+    tmp_path = result["cache"]
     assert result["embedder"] == "hashing-test"
     assert set(result["sizes"]) == {"100", "200"}
     for size, entry in result["sizes"].items():
         assert entry["memories"] == int(size)
         assert entry["read"]["n"] == 12
+        assert entry["write"]["n"] == 5
+        assert 0.0 < entry["write"]["p50_ms"] <= entry["write"]["p95_ms"]
         assert 0.0 < entry["read"]["p50_ms"] <= entry["read"]["p95_ms"]
         assert entry["lexical_only"]["read"]["n"] == 12
         assert entry["bytes_per_memory"] > 0
@@ -195,10 +233,235 @@ def test_throughput_harness_counts_what_it_wrote() -> None:
     assert "embedding_only_per_s" not in result
 
 
-def test_overhead_harness_sends_the_clients_own_requests() -> None:
-    result = overhead.run(calls=6, preload=20)
+@pytest.fixture(scope="module")
+def overhead_result() -> dict[str, Any]:
+    return overhead.run(calls=6, preload=20)
+
+
+def test_overhead_harness_sends_the_clients_own_requests(overhead_result: dict[str, Any]) -> None:
     for key in ("http_write", "http_read", "embedded_write", "embedded_read"):
-        entry = result[key]
+        entry = overhead_result[key]
         assert entry["client"]["n"] == entry["baseline"]["n"] == 6
         assert entry["ratio_p50"] > 0
-    assert "HTTP read" in report.table({"overhead": result})
+        for side, cpu in (("client", "client_cpu"), ("baseline", "baseline_cpu")):
+            # The calling thread's CPU: positive, and (one thread) never more than its wall time.
+            assert 0.0 < entry[cpu]["mean_us"] <= entry[side]["mean_ms"] * 1000.0 + 1.0
+    names = [row.name for row in report.rows({"overhead": overhead_result})]
+    assert "HTTP read, CognitiveMemoryLayer: caller CPU, mean" in names
+
+
+def test_overhead_http_cpu_leaves_out_the_server() -> None:
+    """The server of the HTTP comparison runs on other threads: a call whose server work is
+    slow costs the caller wall time, not CPU."""
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        Engine(Path(folder) / "s.db", embedder="none") as engine,
+    ):
+        original = engine.read
+
+        def slow_read(*args: Any, **kwargs: Any) -> Any:
+            deadline = time.thread_time() + 0.2
+            while time.thread_time() < deadline:  # bounded: 0.2 s of this thread's CPU
+                pass
+            return original(*args, **kwargs)
+
+        engine.read = slow_read  # type: ignore[method-assign]
+        with (
+            local_server(engine, api_key=overhead.API_KEY) as url,
+            cml.CognitiveMemoryLayer(api_key=overhead.API_KEY, base_url=url) as client,
+        ):
+            result = overhead.compare(
+                "slow server",
+                lambda i: client.read("anything"),
+                lambda i: client.health(),
+                calls=1,
+                baseline_is="health",
+                warmup=0,
+            )
+            cpu_seconds = result["client_cpu"]["mean_us"] / 1e6
+            wall_seconds = result["client"]["mean_ms"] / 1000
+    assert wall_seconds >= 0.2
+    assert cpu_seconds < 0.1
+
+
+# -- import cost, batch_write, async concurrency, remember_stream ----------------------------
+
+
+@pytest.fixture(scope="module")
+def imports_result() -> dict[str, Any]:
+    return imports.run(runs=1, warm_up=False)
+
+
+def test_import_cost_is_measured_in_fresh_interpreters(imports_result: dict[str, Any]) -> None:
+    cml_import, httpx_import = imports_result["modules"]["cml"], imports_result["modules"]["httpx"]
+    # This process imported both long ago: counting modules loaded proves a fresh interpreter,
+    # and cml (built on httpx) loads more of them than httpx alone.
+    assert cml_import["modules"] > httpx_import["modules"] > 0
+    for measured in (cml_import, httpx_import):
+        assert measured["runs"] == 1
+        assert measured["seconds_median"] > 0
+        # Peaks of the child, not inherited from this (larger) process: they grow on import.
+        assert 0 < measured["rss_added_mb_median"] < measured["rss_after_mb_median"]
+    slowest = imports_result["slowest_in_import_cml"]
+    times = [entry["cumulative_ms"] for entry in slowest]
+    assert len(slowest) == imports.SLOWEST
+    assert times == sorted(times, reverse=True)
+    assert all(t > 0 for t in times)
+    assert "cml" not in [entry["module"] for entry in slowest]  # the whole import is not listed
+    assert any(entry["module"].startswith("cml.") for entry in slowest)
+    rows = {row.name: row for row in report.rows({"imports": imports_result})}
+    timing = rows["import cml, median of 1 fresh interpreters"]
+    assert timing.baseline_is == "import httpx"
+    assert timing.ratio == pytest.approx(
+        cml_import["seconds_median"] / httpx_import["seconds_median"]
+    )
+
+
+@pytest.fixture(scope="module")
+def batch_result() -> dict[str, Any]:
+    return batch.run(items=60, curve_items=20, batch_sizes=(1, 10), curve_rounds=1)
+
+
+def test_batch_write_and_the_loop_store_every_item(batch_result: dict[str, Any]) -> None:
+    for mode in ("loopback", "embedded"):
+        entry = batch_result[mode]
+        assert entry["items"] == 60
+        assert entry["loop_stored"] == entry["batch_stored"] == 60
+        assert entry["ratio"] == pytest.approx(entry["batch_per_s"] / entry["loop_per_s"], rel=0.01)
+        curve = batch_result["by_batch_size"][mode]
+        assert set(curve) == {"1", "10"}
+        assert all(rate > 0 for rate in curve.values())
+    names = [row.name for row in report.rows({"batch": batch_result})]
+    assert "over loopback: batch_write of 60" in names
+    assert "embedded: batch_write in calls of 10" in names
+
+
+@pytest.fixture(scope="module")
+def concurrency_result() -> dict[str, Any]:
+    return concurrency.run(levels=(1, 4), calls=8, rounds=1, store=20)
+
+
+def test_async_concurrency_against_cml_serve_and_embedded(
+    concurrency_result: dict[str, Any],
+) -> None:
+    result = concurrency_result
+    assert set(result["by_mode"]) == {
+        "http reads",
+        "http writes",
+        "embedded reads",
+        "embedded writes",
+    }
+    for entry in result["by_mode"].values():
+        assert set(entry["ops_per_s"]) == {"1", "4"}
+        assert all(rate > 0 for rate in entry["ops_per_s"].values())
+    # Every write landed once: the preloaded store plus one memory per write call.
+    assert result["memories_after"] == {"http": 20 + 2 * 8, "embedded": 20 + 2 * 8}
+    rows = report.rows({"concurrency": result})
+    assert [row.name for row in rows][:1] == [
+        "AsyncCognitiveMemoryLayer to cml serve: reads, 4 in flight"
+    ]
+    assert all(row.baseline_is.startswith("sequential") for row in rows)
+
+
+def test_concurrency_needs_the_sequential_baseline() -> None:
+    with pytest.raises(ValueError, match="first level is 1"):
+        concurrency.run(levels=(2, 4))
+
+
+@pytest.fixture(scope="module")
+def streaming_result() -> dict[str, Any]:
+    return streaming.run(chunks=200, pace=0.0, megabytes=0.25, first_chunk_runs=3)
+
+
+def test_streaming_figures_reach_the_table(streaming_result: dict[str, Any]) -> None:
+    chunk = streaming_result["per_chunk"]
+    assert len(chunk["default_interval"]["remembered_s"]) == streaming.ROUNDS
+    assert streaming_result["first_chunk"]["runs"] == 3
+    memory = streaming_result["memory"]
+    assert memory["errors"] == 0
+    assert memory["chunk_memories"] == 3  # 256 KiB in chunks of 100,000 characters
+    rows = report.rows({"streaming": streaming_result})
+    assert rows[0].name == "200 chunks paced 0 ms, to the last chunk (aim <= x1.05)"
+    assert rows[0].baseline_is == "bare stream"
+    assert rows[0].ratio is not None
+
+
+# -- the one table, the JSON and the plots -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def every_section(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """One tiny result of every benchmark (those other tests made, and the cheap rest)."""
+    made = {
+        name: request.getfixturevalue(f"{name}_result")
+        for name in ("imports", "overhead", "batch", "concurrency", "latency", "streaming")
+    }
+    conversations = locomo.parse([_sample()])
+    locomo_result = {
+        "counts": {"questions": 3, "turns": 4},
+        "baselines": {
+            "a baseline": dict.fromkeys(("recall@5", "recall@10", "recall@20", "mrr"), 0.5)
+        },
+        "engine_lexical": locomo.evaluate(conversations, embedder="none"),
+    }
+    made["latency"] = {k: v for k, v in made["latency"].items() if k != "cache"}
+    made["throughput"] = {
+        "by_embedder": {"none": throughput.measure("none", singles=5, batches=1, seconds=30.0)}
+    }
+    made["locomo"] = locomo_result
+    return made
+
+
+def test_one_table_has_a_row_shape_for_every_section(every_section: dict[str, Any]) -> None:
+    rows = report.rows(every_section)
+    assert [r.benchmark for r in rows] == sorted(
+        (r.benchmark for r in rows), key=list(report.SECTIONS).index
+    )
+    assert {r.benchmark for r in rows} == set(report.SECTIONS)
+    for row in rows:
+        entry = row.as_dict()
+        assert set(entry) == {"name", "value", "unit", "baseline", "baseline_is", "ratio"}
+        if row.baseline is not None:
+            assert row.baseline_is, row.name  # a baseline always says what it is
+    text = report.table(every_section)
+    header = text.splitlines()[0].split()
+    assert header == ["benchmark", "figure", "value", "unit", "baseline", "ratio"]
+    assert len(text.splitlines()) == 2 + len(rows) + len(report.SECTIONS) - 1  # + rules
+
+
+def test_main_writes_rows_into_the_json_and_keeps_other_sections(
+    every_section: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "results.json"
+    out.write_text(json.dumps({"latency": every_section["latency"]}), encoding="utf-8")
+    monkeypatch.setitem(bench_main.BENCHMARKS, "batch", lambda args: dict(every_section["batch"]))
+    assert bench_main.main(["batch", "--out", str(out)]) == 0
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert set(written) == {"latency", "batch"}  # the earlier section is kept
+    expected = [row.as_dict() for row in report.rows({"batch": every_section["batch"]})]
+    assert written["batch"]["rows"] == json.loads(json.dumps(expected))
+    assert written["batch"]["machine"]["cpus"] > 0
+    printed = capsys.readouterr().out
+    assert "batch_write of 60" in printed
+    assert "Engine.read p50" not in printed  # the table shows what ran; the JSON keeps the rest
+
+
+def test_plots_are_pngs_of_the_results(every_section: dict[str, Any], tmp_path: Path) -> None:
+    drawn = plots.write(every_section, tmp_path)
+    assert isinstance(drawn, list)
+    assert sorted(p.name for p in drawn) == ["batch.png", "concurrency.png", "latency.png"]
+    for path in drawn:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plots_are_skipped_with_a_message_without_matplotlib(
+    every_section: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` now fails
+    assert plots.write(every_section, tmp_path) == (
+        "plots skipped: matplotlib is not installed (pip install -e '.[bench]')"
+    )
+    assert list(tmp_path.iterdir()) == []
