@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Sequence
 from pathlib import Path
 
 from local_server import LocalServer
-from robustness._support import ADMIN_KEY, USER_KEY, VOCABULARY, tiny_embed
+from robustness._support import ADMIN_KEY, USER_KEY, filler_text, tiny_embed
 
 from cml.embedded.engine import Engine
 
@@ -16,7 +15,7 @@ __all__ = [
     "ADMIN_KEY",
     "TENANT",
     "USER_KEY",
-    "drill_text",
+    "filler_text",
     "percentile",
     "query_for",
     "start_server",
@@ -24,20 +23,6 @@ __all__ = [
 ]
 
 TENANT = "default"
-
-
-def drill_text(k: int, prefix: str) -> str:
-    """A distinct, deterministic memory text: `prefix`, `k` and eight pseudo-words.
-
-    The words come from a generator seeded by the text's own name, not from `filler_text`'s
-    crc32 picks: those repeat whole word sets (9,488 of 10,000 `filler_text(k, "seed")` texts
-    share their eight words with another one), and two texts whose words are the same are
-    near-duplicates that the engine merges instead of storing twice, which a count of stored
-    memories would then read as a lost write. Among the load drill's 10,000 texts the highest cosine
-    between two `tiny_embed` vectors is 0.85, below the engine's 0.97 merge threshold.
-    """
-    words = random.Random(f"{prefix}:{k}").sample(VOCABULARY, 8)
-    return f"{prefix} {k} " + " ".join(words)
 
 
 def query_for(text: str) -> str:

@@ -20,7 +20,7 @@ from local_server import LocalServer
 
 import cml
 
-from ._support import USER_KEY, drill_text, query_for, stored_texts
+from ._support import USER_KEY, filler_text, query_for, stored_texts
 
 pytestmark = pytest.mark.integration
 
@@ -127,7 +127,7 @@ def test_writes_through_faults_are_stored_exactly_once(
     kind: str, server: LocalServer, figures: dict[str, dict[str, Any]]
 ) -> None:
     assert server.engine is not None
-    texts = [drill_text(k, kind) for k in range(WRITES)]
+    texts = [filler_text(k, kind) for k in range(WRITES)]
     run = _run_sync if kind == "sync" else _run_async
     with FaultProxy(server.port, fault_rate=FAULT_RATE, weights=WEIGHTS, seed=SEEDS[kind]) as proxy:
         started = time.perf_counter()

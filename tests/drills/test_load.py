@@ -32,7 +32,7 @@ from local_server import LocalServer
 
 import cml
 
-from ._support import ADMIN_KEY, USER_KEY, drill_text, percentile, stored_texts
+from ._support import ADMIN_KEY, USER_KEY, filler_text, percentile, stored_texts
 
 pytestmark = pytest.mark.integration
 
@@ -80,7 +80,10 @@ def test_concurrent_reads_equal_solo_reads(
             started = time.perf_counter()
             seeded = await memory.batch_write(
                 [
-                    {"content": drill_text(k, _group_word(k // GROUP_SIZE)), "timestamp": SEEDED_AT}
+                    {
+                        "content": filler_text(k, _group_word(k // GROUP_SIZE)),
+                        "timestamp": SEEDED_AT,
+                    }
                     for k in range(SEEDED)
                 ]
             )
@@ -115,7 +118,7 @@ def test_concurrent_reads_equal_solo_reads(
                 results.append((query, ids))
 
             async def parallel_write(k: int) -> None:
-                text = drill_text(k, "parallel")
+                text = filler_text(k, "parallel")
                 try:
                     await writer.write(text)
                 except cml.CMLError as exc:

@@ -9,7 +9,7 @@ from local_server import LocalServer
 
 import cml
 
-from ._support import USER_KEY, drill_text, stored_texts
+from ._support import USER_KEY, filler_text, stored_texts
 
 pytestmark = pytest.mark.integration
 
@@ -29,7 +29,7 @@ def test_each_fault_reaches_the_client_as_designed(
     server: LocalServer, fault: str, error: type[cml.CMLError], committed: bool
 ) -> None:
     assert server.engine is not None
-    text = drill_text(0, "harness")
+    text = filler_text(0, "harness")
     options = {"api_key": USER_KEY, "timeout": 0.3, "retry_delay": 0.001}
     with FaultProxy(server.port, fault_rate=0.0, weights={}, seed=0) as proxy:
         proxy.force([fault])
@@ -50,7 +50,7 @@ def test_each_fault_reaches_the_client_as_designed(
         # The same fault once more, now with one retry allowed: stored once, replayed when the
         # first attempt had been committed.
         proxy.force([fault, None])
-        again = drill_text(1, "harness")
+        again = filler_text(1, "harness")
         with cml.CognitiveMemoryLayer(base_url=proxy.url, max_retries=1, **options) as memory:
             response = memory.write(again)
         counts = proxy.counts()

@@ -25,7 +25,7 @@ from local_server import ServeProcess
 
 import cml
 
-from ._support import USER_KEY, drill_text, query_for
+from ._support import USER_KEY, filler_text, query_for
 
 pytestmark = [
     pytest.mark.integration,
@@ -118,7 +118,7 @@ def _drive_sync(url: str, run: Run) -> None:
         for k in range(100_000):
             if run.stop.is_set():
                 return
-            text = drill_text(k, "restart")
+            text = filler_text(k, "restart")
             began = time.monotonic()
             try:
                 outcome: Any = memory.write(text)
@@ -138,7 +138,7 @@ def _drive_async(url: str, run: Run) -> None:
             for k in range(100_000):
                 if run.stop.is_set():
                     return
-                text = drill_text(k, "restart")
+                text = filler_text(k, "restart")
                 began = time.monotonic()
                 try:
                     outcome: Any = await memory.write(text)

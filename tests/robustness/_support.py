@@ -6,6 +6,7 @@ subprocesses and import this module by file location.
 
 from __future__ import annotations
 
+import random
 import re
 import zlib
 from typing import Any
@@ -44,12 +45,13 @@ VOCABULARY = [
 
 
 def filler_text(k: int, prefix: str = "entry") -> str:
-    """A distinct, deterministic memory text: its number and eight pseudo-words.
+    """A distinct, deterministic memory text: `prefix`, `k` and eight pseudo-words.
 
-    Each word is drawn by its own hash, so two texts share a word only by chance (1 in 4096):
-    never near-duplicates, which the engine would merge instead of storing twice.
+    The words are drawn by a generator seeded with the text's own name. (Picking each word by
+    crc32 of "prefix:k:j" repeated whole word sets: 9,488 of 10,000 texts shared their eight
+    words with another, and two such texts are near-duplicates the engine merges instead of
+    storing twice, which a count of stored memories reads as a lost write.) Among 10,000 of them
+    the highest cosine between two `tiny_embed` vectors is 0.85, below the 0.97 merge threshold.
     """
-    words = [
-        VOCABULARY[zlib.crc32(f"{prefix}:{k}:{j}".encode()) % len(VOCABULARY)] for j in range(8)
-    ]
+    words = random.Random(f"{prefix}:{k}").sample(VOCABULARY, 8)
     return f"{prefix} {k} " + " ".join(words)
