@@ -576,7 +576,7 @@ class Engine:
                 added.extend(new)
             if idempotency_key is not None:
                 answer = {"turns_processed": len(turns), "chunks_created": chunks}
-                self._remember_json(db, tenant, idempotency_key, "write_batch", answer)
+                self.replies.record(db, tenant, idempotency_key, "write_batch", json.dumps(answer))
         self._after_write(before, tenant, added)
         return len(turns), chunks
 
@@ -636,11 +636,6 @@ class Engine:
             "chunks_created": response.chunks_created,
             "message": response.message,
         }
-        self._remember_json(db, tenant, key, op, answer)
-
-    def _remember_json(
-        self, db: Any, tenant: str, key: str, op: str, answer: Mapping[str, Any]
-    ) -> None:
         self.replies.record(db, tenant, key, op, json.dumps(answer))
 
     # -- reading -------------------------------------------------------------------------------
@@ -782,18 +777,19 @@ class Engine:
             return list(self._vectors.search(vector, tenant, _CANDIDATES))
         window = _CANDIDATES * 4
         hits = self._vectors.search(vector, tenant, window)
-        if hits:
-            passing = {
-                int(r[0])
-                for r in db.execute(
-                    f"SELECT m.rowid FROM memories m NOT INDEXED WHERE m.rowid IN "
-                    f"({', '.join('?' * len(hits))}) AND {where}",
-                    [*(rowid for rowid, _ in hits), *params],
-                )
-            }
-            kept = [hit for hit in hits if hit[0] in passing][:_CANDIDATES]
-            if len(kept) == _CANDIDATES or len(hits) < window:
-                return kept
+        if not hits:
+            return []
+        passing = {
+            int(r[0])
+            for r in db.execute(
+                f"SELECT m.rowid FROM memories m NOT INDEXED WHERE m.rowid IN "
+                f"({', '.join('?' * len(hits))}) AND {where}",
+                [*(rowid for rowid, _ in hits), *params],
+            )
+        }
+        kept = [hit for hit in hits if hit[0] in passing][:_CANDIDATES]
+        if len(kept) == _CANDIDATES or len(hits) < window:
+            return kept
         allowed = {
             int(r[0]) for r in db.execute(f"SELECT m.rowid FROM memories m WHERE {where}", params)
         }
