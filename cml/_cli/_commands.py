@@ -20,8 +20,9 @@ from cml_api import __api_version__
 from .._base_client import compare_versions
 from .._client import CognitiveMemoryLayer
 from .._exceptions import CMLError, InvalidRequestError
+from .._json import jsonable
 from ..models import MemoryItem, ReadResponse
-from ._output import Output, dumps, plain
+from ._output import Output, dumps
 from ._progress import ProgressBar
 from ._target import describe
 from ._transfer import ImportReport, export_records, import_lines
@@ -150,7 +151,7 @@ def consolidate(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Out
 def stats(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) -> int:
     del args
     result = client.stats()
-    lines = [f"{key}: {value}" for key, value in plain(result).items() if key != "by_type"]
+    lines = [f"{key}: {value}" for key, value in jsonable(result).items() if key != "by_type"]
     lines += [f"by_type.{kind}: {count}" for kind, count in sorted(result.by_type.items())]
     out.result(result, lines)
     return EXIT_OK
@@ -164,7 +165,7 @@ def health(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) 
     document = {
         "target": describe(client),
         "health": status,
-        "check": {**plain(check), "status": check.status},
+        "check": {**jsonable(check), "status": check.status},
     }
     server = ", ".join(
         f"{name} {value}"

@@ -6,44 +6,15 @@ errors, per-line import problems and the progress bar go to stderr, so stdout st
 
 from __future__ import annotations
 
-import enum
 import json
 import sys
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+from collections.abc import Iterable
 from typing import Any
-from uuid import UUID
-
-import attrs
 
 from .._exceptions import CMLError
+from .._json import jsonable
 
-__all__ = ["Output", "error_document", "plain"]
-
-# `error` is set only in batch results; the CLI reports a failed command through its exit code.
-_SKIPPED_FIELDS = frozenset({"error"})
-
-
-def plain(value: Any) -> Any:
-    """`value` as JSON-ready data: models become objects keyed by their field names, datetimes
-    ISO 8601 text, UUIDs and enums their text."""
-    if attrs.has(type(value)):
-        return {
-            field.name: plain(getattr(value, field.name))
-            for field in attrs.fields(type(value))
-            if field.name not in _SKIPPED_FIELDS
-        }
-    if isinstance(value, enum.Enum):
-        return plain(value.value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, Mapping):
-        return {str(key): plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
-    return value
+__all__ = ["Output", "error_document"]
 
 
 def error_document(exc: CMLError) -> dict[str, Any]:
@@ -59,7 +30,7 @@ def error_document(exc: CMLError) -> dict[str, Any]:
 
 
 def dumps(document: Any) -> str:
-    return json.dumps(plain(document), ensure_ascii=False)
+    return json.dumps(jsonable(document), ensure_ascii=False)
 
 
 class Output:

@@ -3,41 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import attrs
-
 from cml_api import __api_version__
 
+from .._json import jsonable
 from .._version import __version__
 from ..embedded.engine import Engine
 from ..models import MemoryItem, ReadResponse, WriteResponse, parse_datetime
 from ._api import Call, Handler, Stream
 
-__all__ = ["handlers", "wire"]
-
-
-def wire(value: Any) -> Any:
-    """A `cml.models` value as the JSON the CML server sends."""
-    if attrs.has(type(value)):
-        return {
-            f.name: wire(getattr(value, f.name))
-            for f in attrs.fields(type(value))
-            if f.name != "error"
-        }
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, (list, tuple)):
-        return [wire(v) for v in value]
-    if isinstance(value, Mapping):
-        return {str(k): wire(v) for k, v in value.items()}
-    if hasattr(value, "hex") and hasattr(value, "version"):  # UUID
-        return str(value)
-    if hasattr(value, "value") and isinstance(value.value, str):  # StrEnum
-        return value.value
-    return value
+__all__ = ["handlers"]
 
 
 def _when(value: str | None) -> datetime | None:
@@ -59,7 +37,7 @@ def _write(engine: Engine, call: Call, session_id: str | None = None) -> dict[st
         timestamp=_when(body.get("timestamp")),
         idempotency_key=call.idempotency_key,
     )
-    answer: dict[str, Any] = wire(response)
+    answer: dict[str, Any] = jsonable(response)
     if call.headers.get("x-eval-mode", "").lower() == "true":
         stored = bool(response.chunks_created)
         answer["eval_outcome"] = "stored" if stored else "skipped"
@@ -84,11 +62,11 @@ def _read(engine: Engine, call: Call, session_id: str | None = None) -> ReadResp
 
 def _sse(items: Iterable[MemoryItem], response: ReadResponse) -> Iterator[bytes]:
     for item in items:
-        yield f"data: {json.dumps(wire(item))}\n\n".encode()
+        yield f"data: {json.dumps(jsonable(item))}\n\n".encode()
     done = {
         "total_count": response.total_count,
         "elapsed_ms": response.elapsed_ms,
-        "retrieval_meta": wire(response.retrieval_meta),
+        "retrieval_meta": jsonable(response.retrieval_meta),
     }
     yield f"event: done\ndata: {json.dumps(done)}\n\n".encode()
 
@@ -123,10 +101,10 @@ def handlers(engine: Engine) -> dict[str, Handler]:
         }
 
     def read_memory(call: Call) -> Any:
-        return wire(_read(engine, call))
+        return jsonable(_read(engine, call))
 
     def session_read(call: Call) -> Any:
-        return wire(_read(engine, call, session_id=call.path["session_id"]))
+        return jsonable(_read(engine, call, session_id=call.path["session_id"]))
 
     def read_memory_stream(call: Call) -> Any:
         # Ranking needs every candidate before the first result is known, so the stream is
@@ -136,7 +114,7 @@ def handlers(engine: Engine) -> dict[str, Handler]:
 
     def process_turn(call: Call) -> Any:
         body = call.body
-        return wire(
+        return jsonable(
             engine.turn(
                 call.tenant,
                 body["user_message"],
@@ -150,7 +128,7 @@ def handlers(engine: Engine) -> dict[str, Handler]:
 
     def update_memory(call: Call) -> Any:
         body = call.body
-        return wire(
+        return jsonable(
             engine.update(
                 call.tenant,
                 body["memory_id"],
@@ -164,7 +142,7 @@ def handlers(engine: Engine) -> dict[str, Handler]:
 
     def forget_memory(call: Call) -> Any:
         body = call.body
-        return wire(
+        return jsonable(
             engine.forget(
                 call.tenant,
                 memory_ids=body.get("memory_ids"),
@@ -175,14 +153,14 @@ def handlers(engine: Engine) -> dict[str, Handler]:
         )
 
     def get_memory_stats(call: Call) -> Any:
-        return wire(engine.stats(call.tenant))
+        return jsonable(engine.stats(call.tenant))
 
     def delete_all_memories(call: Call) -> Any:
         return {"affected_count": engine.delete_all(call.tenant)}
 
     def create_session(call: Call) -> Any:
         body = call.body or {}
-        return wire(
+        return jsonable(
             engine.create_session(
                 call.tenant,
                 name=body.get("name"),
@@ -192,7 +170,7 @@ def handlers(engine: Engine) -> dict[str, Handler]:
         )
 
     def get_session_context(call: Call) -> Any:
-        return wire(engine.session_context(call.tenant, call.path["session_id"]))
+        return jsonable(engine.session_context(call.tenant, call.path["session_id"]))
 
     routes: dict[str, Handler] = {
         "health_check": health_check,
