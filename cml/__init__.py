@@ -10,8 +10,7 @@ with cml.EmbeddedCognitiveMemoryLayer() as memory:  # in-process, on SQLite; or
 ```
 """
 
-from cml_api import __api_version__, __spec_sha256__
-
+from . import _releases
 from ._async_client import AsyncCognitiveMemoryLayer, AsyncSessionScope
 from ._chat import ChatResponse
 from ._client import CognitiveMemoryLayer, NamespacedClient, SessionScope
@@ -31,9 +30,12 @@ from ._exceptions import (
     RateLimitError,
     ServerError,
     StreamError,
+    UnsupportedOperationError,
     ValidationError,
     VersionMismatchError,
 )
+from ._releases import DEFAULT_RELEASE as __api_version__
+from ._releases import SUPPORTED_RELEASES as __api_versions__
 from ._version import __version__
 from .embedded import AsyncEmbeddedCognitiveMemoryLayer, EmbeddedCognitiveMemoryLayer
 from .models import (
@@ -89,14 +91,19 @@ __all__ = [
     "StatsResponse",
     "StreamError",
     "TurnResponse",
+    "UnsupportedOperationError",
     "UpdateResponse",
     "ValidationError",
     "VersionMismatchError",
     "WriteResponse",
     "__api_version__",
+    "__api_versions__",
     "__spec_sha256__",
     "__version__",
 ]
+
+#: SHA-256 of the document the default release's client was generated from.
+__spec_sha256__: str = _releases.get_release(__api_version__).spec_sha256
 
 # Tracebacks and reprs say `cml.NotFoundError`, not `cml._exceptions.NotFoundError`.
 for _name in __all__:

@@ -7,14 +7,12 @@ Nothing here does I/O. `_client.py` and `_async_client.py` hold only the send lo
 from __future__ import annotations
 
 import json
+import sys
+import types
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import httpx
-
-from cml_api import Client as _GeneratedClient
-from cml_api import __api_version__
-from cml_api.models import MemoryItem as WireMemoryItem
 
 from ._config import CMLConfig
 from ._constants import API_PREFIX, IDEMPOTENCY_HEADER, REQUEST_ID_HEADER
@@ -24,18 +22,20 @@ from ._exceptions import (
     ConfigurationError,
     InvalidRequestError,
     StreamError,
+    UnsupportedOperationError,
     VersionMismatchError,
     error_from_response,
     error_from_transport,
 )
 from ._logging import display_url, log_request, redact, register_secrets, setup_logging
 from ._operations import Call, memory_item
+from ._releases import Identification, Release, get_release, identify, releases_with
 from ._retry import new_idempotency_key, parse_retry_after, retry_delay, should_retry_status
 from ._version import __version__
 from .models import HealthResponse, MemoryItem, ServerCheck
 from .streaming._sse import ServerSentEvent
 
-__all__ = ["BaseClient", "Call", "compare_versions"]
+__all__ = ["BaseClient", "Call", "check_release"]
 
 _DASHBOARD = f"{API_PREFIX}/dashboard/"
 _ADMIN = f"{API_PREFIX}/admin/"
@@ -71,6 +71,7 @@ class BaseClient:
         verify_ssl: bool | None = None,
         admin_api_key: str | None = None,
         default_headers: Mapping[str, str] | None = None,
+        api_version: str | None = None,
     ) -> None:
         if config is None:
             config = CMLConfig.resolve(
@@ -83,6 +84,7 @@ class BaseClient:
                 retry_delay=retry_delay,
                 verify_ssl=verify_ssl,
                 default_headers=default_headers,
+                api_version=api_version,
             )
         elif any(
             v is not None
@@ -96,6 +98,7 @@ class BaseClient:
                 retry_delay,
                 verify_ssl,
                 default_headers,
+                api_version,
             )
         ):
             # Every setting counts: one given beside config= would otherwise be dropped silently.
@@ -106,10 +109,11 @@ class BaseClient:
         self._config = config
         self._tenant_id = config.tenant_id
         self._namespace = None
+        self._release = get_release(config.api_version)
         setup_logging()
         register_secrets(config.api_key, config.admin_api_key)
         # Used only to satisfy the generated parsers' signature; it never sends anything.
-        self._parser_client = _GeneratedClient(
+        self._parser_client = _package(self._release).Client(
             base_url=config.base_url, raise_on_unexpected_status=False
         )
 
@@ -123,6 +127,11 @@ class BaseClient:
     def tenant_id(self) -> str:
         """The tenant sent as `X-Tenant-ID` (honoured by the server only with the admin key)."""
         return self._tenant_id
+
+    @property
+    def api_version(self) -> str:
+        """The CML server release this client speaks (`api_version=` or `CML_API_VERSION`)."""
+        return self._release.version
 
     @property
     def namespace(self) -> str | None:
@@ -143,14 +152,31 @@ class BaseClient:
             "verify": self._config.verify_ssl,
         }
 
+    def _endpoint(self, call: Call[Any]) -> types.ModuleType:
+        """The generated module of `call`'s operation in the pinned release; raises, before
+        anything is sent, when that release has no such operation."""
+        if self._release.has(call.operation):
+            return self._release.endpoint(call.operation)
+        method = _public_caller(self) or call.operation
+        available = releases_with(call.operation)
+        raise UnsupportedOperationError(
+            f"{method}() is not available on CML server {self._release.version}: its operation "
+            f"{call.operation} is in "
+            + (f"release {', '.join(available)}" if available else "no supported release"),
+            method=method,
+            api_version=self._release.version,
+            available_in=available,
+        )
+
     def _request_args(self, call: Call[Any]) -> dict[str, Any]:
         """Method, URL, body and headers for `call`, from the generated endpoint.
 
         Built once per call and re-sent unchanged by every retry: non-GET requests carry one
         `Idempotency-Key`, so a server that honours it stores a retried write once.
         """
+        endpoint = self._endpoint(call)
         try:
-            args: dict[str, Any] = dict(call.endpoint._get_kwargs(**call.kwargs))
+            args: dict[str, Any] = dict(endpoint._get_kwargs(**call.kwargs))
             has_body = "json" in args
             if has_body:
                 # Serialized here, not by httpx: a value JSON cannot carry (a set, NaN, a lone
@@ -159,9 +185,8 @@ class BaseClient:
                     args.pop("json"), ensure_ascii=False, allow_nan=False, separators=(",", ":")
                 ).encode("utf-8")
         except (TypeError, ValueError, AttributeError) as exc:
-            operation = call.endpoint.__name__.rpartition(".")[2]
             raise InvalidRequestError(
-                f"the arguments of {operation} cannot be sent: {type(exc).__name__}: {exc}"
+                f"the arguments of {call.operation} cannot be sent: {type(exc).__name__}: {exc}"
             ) from None
         args["method"] = str(args["method"]).upper()
         # Case-insensitive: a default header spelled `x-api-key` or `user-agent` is replaced by
@@ -203,7 +228,9 @@ class BaseClient:
         if response.status_code >= 400:
             raise self._status_error(response)
         try:
-            parsed = call.endpoint._parse_response(client=self._parser_client, response=response)
+            parsed = self._endpoint(call)._parse_response(
+                client=self._parser_client, response=response
+            )
             if parsed is None:
                 raise ValueError(f"undocumented status {response.status_code}")
             return call.convert(parsed)
@@ -262,8 +289,7 @@ class BaseClient:
 
     # -- streams and versions ----------------------------------------------------------------
 
-    @staticmethod
-    def _stream_event(event: ServerSentEvent) -> MemoryItem | None:
+    def _stream_event(self, event: ServerSentEvent) -> MemoryItem | None:
         """A memory from a read-stream event; None at `done`; raises on `error`."""
         if event.event == "done":
             return None
@@ -271,7 +297,7 @@ class BaseClient:
             detail = _event_detail(event)
             raise StreamError(f"the server reported an error in the stream: {detail}", body=detail)
         try:
-            return memory_item(WireMemoryItem.from_dict(event.json()))
+            return memory_item(self._release.model("MemoryItem").from_dict(event.json()))
         except (ValueError, KeyError, TypeError) as exc:
             raise StreamError(f"malformed memory in the stream: {exc}") from exc
 
@@ -279,9 +305,28 @@ class BaseClient:
     def _stream_truncated() -> CMLError:
         return CMLConnectionError("the read stream ended before its 'done' event")
 
+    def _document_request(self) -> dict[str, Any]:
+        """The server's OpenAPI document: not an operation of the API, so built here."""
+        return {
+            "method": "GET",
+            "url": f"{self._config.base_url}/openapi.json",
+            "headers": {"User-Agent": f"py-cml/{__version__}", "Accept": "application/json"},
+        }
+
     @staticmethod
-    def _check_versions(health: HealthResponse, *, strict: bool) -> ServerCheck:
-        check = compare_versions(__api_version__, health)
+    def _document_from(response: httpx.Response) -> dict[str, Any] | None:
+        if response.status_code != 200:
+            return None
+        try:
+            document = response.json()
+        except ValueError:
+            return None
+        return document if isinstance(document, dict) and "paths" in document else None
+
+    def _check_release(
+        self, document: Mapping[str, Any] | None, health: HealthResponse, *, strict: bool
+    ) -> ServerCheck:
+        check = check_release(self._release.version, document, health)
         if strict and check.compatible is False:
             raise VersionMismatchError(check.message)
         return check
@@ -295,30 +340,60 @@ def _event_detail(event: ServerSentEvent) -> object:
     return payload.get("detail", payload) if isinstance(payload, dict) else payload
 
 
-def _major(version: str) -> str:
-    return version.strip().lstrip("v").split(".", 1)[0]
+def _package(release: Release) -> Any:
+    import importlib
+
+    return importlib.import_module(release.package)
 
 
-def compare_versions(client_api_version: str, health: HealthResponse) -> ServerCheck:
-    """Same major version: compatible. The server's API version, else its release version."""
-    server = health.api_version or health.version
+def _public_caller(client: object) -> str | None:
+    """The public method of `client` that is running now (named in `UnsupportedOperationError`)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_locals.get("self") is client and not frame.f_code.co_name.startswith("_"):
+            return frame.f_code.co_name
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
+
+
+def check_release(
+    client_release: str, document: Mapping[str, Any] | None, health: HealthResponse
+) -> ServerCheck:
+    """Which release the server runs, told from its OpenAPI document, against the pinned one.
+
+    Servers do not report their release, so the document decides: its operations and fields are
+    compared with each supported release's. Without a document (a server that serves none), a
+    release the server reports in its health answer (py-cml's own server does) is used.
+    """
+    found: Identification | None = identify(document) if document is not None else None
+    server = found.release if found is not None else (health.api_version or None)
     if server is None:
+        detail = (
+            f"closest {found.closest}, differences: {'; '.join(found.differences[:8])}"
+            + (f" (+{len(found.differences) - 8} more)" if len(found.differences) > 8 else "")
+            if found is not None
+            else "the server serves no OpenAPI document and reports no release"
+        )
         return ServerCheck(
-            client_api_version=client_api_version,
+            client_api_version=client_release,
             server_api_version=None,
-            server_version=None,
+            server_version=health.version,
             compatible=None,
             message=(
-                f"the server does not report its version (client generated for API "
-                f"{client_api_version}); compatibility unknown"
+                f"the server's release is unknown ({detail}); the client speaks {client_release}"
             ),
+            closest=found.closest if found is not None else None,
+            differences=found.differences if found is not None else (),
         )
-    compatible = _major(server) == _major(client_api_version)
-    verdict = "compatible with" if compatible else "INCOMPATIBLE with"
+    compatible = server == client_release
+    verdict = "matches" if compatible else "does NOT match"
     return ServerCheck(
-        client_api_version=client_api_version,
-        server_api_version=health.api_version,
+        client_api_version=client_release,
+        server_api_version=server,
         server_version=health.version,
         compatible=compatible,
-        message=f"server API {server} is {verdict} client API {client_api_version}",
+        message=(
+            f"the server runs CML {server}, which {verdict} the client's pin ({client_release})"
+        ),
+        closest=server,
     )

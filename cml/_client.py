@@ -87,6 +87,7 @@ class CognitiveMemoryLayer(BaseClient):
         admin_api_key: str | None = None,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
+        api_version: str | None = None,
     ) -> None:
         super().__init__(
             api_key,
@@ -99,6 +100,7 @@ class CognitiveMemoryLayer(BaseClient):
             verify_ssl=verify_ssl,
             admin_api_key=admin_api_key,
             default_headers=default_headers,
+            api_version=api_version,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(**self._http_options())
@@ -383,12 +385,22 @@ class CognitiveMemoryLayer(BaseClient):
         return self._send(ops.health())
 
     def check_server(self, *, strict: bool = False) -> ServerCheck:
-        """Compare the server's API version with the one this client was generated from.
+        """Tell which CML server release the server runs and compare it with the client's pin.
 
-        With `strict=True` a different major version raises `VersionMismatchError`; a server that
-        does not report its version gives status "unknown", never an error.
+        Servers do not report their release, so it is told from the server's `/openapi.json`
+        (its operations and fields against each supported release's). With `strict=True` a
+        server running another release raises `VersionMismatchError`; an unknown release
+        (status "unknown", with the closest release and the differences) never raises.
         """
-        return self._check_versions(self.health(), strict=strict)
+        health = self.health()
+        return self._check_release(self._server_document(), health, strict=strict)
+
+    def _server_document(self) -> dict[str, Any] | None:
+        try:
+            response = self._http.send(self._http.build_request(**self._document_request()))
+        except httpx.HTTPError:
+            return None
+        return self._document_from(response)
 
     def delete_all(self, *, confirm: bool = False) -> int:
         """Delete every memory of the tenant (admin key). Returns how many were deleted."""
@@ -661,6 +673,13 @@ class CognitiveMemoryLayer(BaseClient):
 
     def admin_forget(self, user_id: str, *, dry_run: bool = True) -> JSON:
         return self._send(ops.admin_forget(user_id, dry_run=dry_run))
+
+    def consolidation_status(self) -> JSON:
+        """Whether consolidation is running for the tenant, and its last run (admin key).
+
+        New in CML server 2.0.0: a client pinned to 1.5.1 raises `UnsupportedOperationError`.
+        """
+        return self._send(ops.consolidation_status())
 
     def bulk_memory_action(self, memory_ids: list[UUID], action: str) -> JSON:
         return self._send(ops.bulk_memory_action(memory_ids, action))

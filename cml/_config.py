@@ -28,6 +28,7 @@ from ._constants import (
 )
 from ._exceptions import ConfigurationError
 from ._logging import MASK
+from ._releases import DEFAULT_RELEASE, SUPPORTED_RELEASES
 
 __all__ = ["ENV_VARS", "CMLConfig"]
 
@@ -43,6 +44,7 @@ ENV_VARS: Mapping[str, str] = MappingProxyType(
         "max_retries": "CML_MAX_RETRIES",
         "retry_delay": "CML_RETRY_DELAY",
         "verify_ssl": "CML_VERIFY_SSL",
+        "api_version": "CML_API_VERSION",
     }
 )
 """The environment variable behind each setting."""
@@ -98,6 +100,16 @@ def _check_tenant_id(setting: str, value: object, source: str) -> str:
             setting,
             source,
             f"a non-empty string of visible ASCII characters without spaces, got {value!r}",
+        )
+    return value
+
+
+def _check_api_version(setting: str, value: object, source: str) -> str:
+    if not isinstance(value, str) or value not in SUPPORTED_RELEASES:
+        raise _invalid(
+            setting,
+            source,
+            f"a supported CML server release ({', '.join(SUPPORTED_RELEASES)}), got {value!r}",
         )
     return value
 
@@ -220,6 +232,10 @@ class CMLConfig:
         default=DEFAULT_RETRY_DELAY, validator=_validator(_check_retry_delay)
     )
     verify_ssl: bool = attrs.field(default=True, validator=_validator(_check_verify_ssl))
+    #: The CML server release the client speaks (its routes, fields and checks).
+    api_version: str = attrs.field(
+        default=DEFAULT_RELEASE, validator=_validator(_check_api_version)
+    )
     # Not hashed: the read-only mapping is not hashable, and equal configs still hash equal.
     default_headers: Mapping[str, str] = attrs.field(
         factory=dict, converter=_headers_argument, repr=_masked_headers, hash=False
@@ -238,6 +254,7 @@ class CMLConfig:
         retry_delay: float | None = None,
         verify_ssl: bool | None = None,
         default_headers: Mapping[str, str] | None = None,
+        api_version: str | None = None,
         env: Mapping[str, str] | None = None,
         env_file: str | os.PathLike[str] | Literal[False] | None = None,
     ) -> CMLConfig:
@@ -281,6 +298,9 @@ class CMLConfig:
                 "verify_ssl", verify_ssl, _check_verify_ssl, True, parse=_parse_bool
             ),
             default_headers={} if default_headers is None else default_headers,
+            api_version=sources.pick(
+                "api_version", api_version, _check_api_version, DEFAULT_RELEASE
+            ),
         )
 
 

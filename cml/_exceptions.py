@@ -6,7 +6,8 @@ The tree:
     CMLError
         ConfigurationError          invalid settings (also a ValueError)
         InvalidRequestError         an invalid argument, refused before sending (also a ValueError)
-        VersionMismatchError        the server's major API version differs (check_server)
+        VersionMismatchError        the server runs another release than the pin (check_server)
+        UnsupportedOperationError   the pinned server release lacks the operation; nothing was sent
         APIStatusError              the server answered with an error status
             AuthenticationError     401: missing or wrong API key
             AuthorizationError      403: the key may not do this (admin key, CSRF header)
@@ -52,6 +53,7 @@ __all__ = [
     "RateLimitError",
     "ServerError",
     "StreamError",
+    "UnsupportedOperationError",
     "ValidationError",
     "VersionMismatchError",
     "error_from_response",
@@ -135,12 +137,35 @@ class InvalidRequestError(CMLError, ValueError):
 
 
 class VersionMismatchError(CMLError):
-    """The server speaks a different major API version than this client (`check_server`)."""
+    """The server runs another release than the one the client is pinned to (`check_server`)."""
 
     default_hint = (
-        "Pin py-cml to a release generated for the server's API version, or regenerate the "
-        "client from the server's spec (`nox -s spec`, then `nox -s regen`)."
+        "Pin the client to the server's release (api_version= or CML_API_VERSION), or add that "
+        "release to openapi/ and regenerate (`nox -s spec`, then `nox -s regen`)."
     )
+
+
+class UnsupportedOperationError(CMLError):
+    """The pinned server release has no such operation; raised before anything is sent."""
+
+    default_hint = (
+        "Pin the client to a release that has it (api_version= or CML_API_VERSION), or leave "
+        "the call out when talking to this release."
+    )
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        api_version: str,
+        available_in: tuple[str, ...],
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.method = method
+        self.api_version = api_version
+        self.available_in = available_in
 
 
 class APIStatusError(CMLError):

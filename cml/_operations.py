@@ -1,4 +1,4 @@
-"""Each client method as a `Call`: which generated endpoint, with which arguments, converted how.
+"""Each client method as a `Call`: which operation, with which arguments, converted how.
 
 The sync and async clients both build their requests here, so the wire shape of every call is
 written once. Request bodies are generated models and responses are parsed by generated code;
@@ -7,7 +7,6 @@ this module only translates between them and `cml.models`.
 
 from __future__ import annotations
 
-import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -15,54 +14,7 @@ from uuid import UUID
 
 import attrs
 
-from cml_api.api.admin import trigger_consolidation, trigger_forgetting
-from cml_api.api.dashboard import (
-    dashboard_bulk_action,
-    dashboard_components,
-    dashboard_config,
-    dashboard_consolidate,
-    dashboard_events,
-    dashboard_export_memories,
-    dashboard_facts,
-    dashboard_forget,
-    dashboard_graph_explore,
-    dashboard_graph_neo4j_config,
-    dashboard_graph_overview,
-    dashboard_graph_search,
-    dashboard_graph_stats,
-    dashboard_invalidate_fact,
-    dashboard_jobs,
-    dashboard_labile,
-    dashboard_memories,
-    dashboard_memory,
-    dashboard_overview,
-    dashboard_rate_limits,
-    dashboard_reconsolidate,
-    dashboard_request_stats,
-    dashboard_reset_database,
-    dashboard_retrieval,
-    dashboard_sessions,
-    dashboard_tenants,
-    dashboard_timeline,
-    dashboard_update_config,
-)
-from cml_api.api.memory import (
-    create_session,
-    delete_all_memories,
-    forget_memory,
-    get_memory_stats,
-    get_session_context,
-    health_check,
-    process_turn,
-    read_memory,
-    read_memory_stream,
-    session_read,
-    session_write,
-    update_memory,
-    write_memory,
-    write_memory_batch,
-)
-from cml_api.models import (
+from cml_api.v2_0_0.models import (
     BulkAction,
     BulkActionRequest,
     ConfigUpdateRequest,
@@ -85,12 +37,13 @@ from cml_api.models import (
     WriteMemoryRequest,
     WriteMemoryRequestMetadata,
 )
-from cml_api.models import ForgetAction as WireForgetAction
-from cml_api.models import MemoryType as WireMemoryType
-from cml_api.models import ResponseFormat as WireResponseFormat
-from cml_api.types import UNSET, Unset
+from cml_api.v2_0_0.models import ForgetAction as WireForgetAction
+from cml_api.v2_0_0.models import MemoryType as WireMemoryType
+from cml_api.v2_0_0.models import ResponseFormat as WireResponseFormat
+from cml_api.v2_0_0.types import UNSET, Unset
 
 from ._exceptions import InvalidRequestError
+from ._releases import unset_types
 from .models import (
     ForgetAction,
     ForgetResponse,
@@ -122,13 +75,15 @@ JSON = dict[str, Any]
 
 @attrs.frozen(slots=True)
 class Call(Generic[T]):
-    """One API operation, ready to send: a generated endpoint module, its arguments, a converter.
+    """One API operation, ready to send: its operation id, its arguments, a converter.
 
-    `endpoint` is a module of `cml_api.api`; its `_get_kwargs` builds the request and its
-    `_parse_response` parses a success, so the wire shape always comes from the spec.
+    The client takes the operation's generated module from the server release it is pinned to
+    (every release names it alike); the module's `_get_kwargs` builds the request and its
+    `_parse_response` parses a success, so the wire shape always comes from the spec. Request
+    bodies are built with the newest release's models: a body's wire form is its `to_dict()`.
     """
 
-    endpoint: types.ModuleType
+    operation: str
     kwargs: Mapping[str, Any]
     convert: Callable[[Any], T]
     #: Send-time options the client applies (e.g. `X-Eval-Mode`).
@@ -198,7 +153,8 @@ def _to_dict_list(parsed: Any) -> list[JSON]:
 
 
 def _unset_to_none(value: Any) -> Any:
-    return None if isinstance(value, Unset) else value
+    # A response is parsed by the pinned release's models, each release with its own `Unset`.
+    return None if isinstance(value, unset_types()) else value
 
 
 # -- conversions from the generated models -----------------------------------------------------
@@ -234,7 +190,16 @@ def read_response(wire: Any) -> ReadResponse:
         constraints=_items(wire.constraints),
         llm_context=_unset_to_none(wire.llm_context),
         retrieval_meta=meta.to_dict() if meta is not None else None,
+        # New in server 2.0.0: a 1.5.1 answer is parsed by 1.5.1's model, which lacks them.
+        sufficiency=_plain(getattr(wire, "sufficiency", None)),
+        warnings=_unset_to_none(getattr(wire, "warnings", None)),
+        open_questions=_unset_to_none(getattr(wire, "open_questions", None)),
     )
+
+
+def _plain(value: Any) -> Any:
+    value = _unset_to_none(value)
+    return value.to_dict() if hasattr(value, "to_dict") else value
 
 
 def write_response(wire: Any) -> WriteResponse:
@@ -279,7 +244,7 @@ def write(
         timestamp=_opt(timestamp),
     )
     headers = {"X-Eval-Mode": "true"} if eval_mode else {}
-    return Call(write_memory, {"body": body}, write_response, headers=headers)
+    return Call("write_memory", {"body": body}, write_response, headers=headers)
 
 
 def batch_turns(items: Sequence[Mapping[str, Any]], session_id: str | None) -> Call[Any]:
@@ -295,7 +260,7 @@ def batch_turns(items: Sequence[Mapping[str, Any]], session_id: str | None) -> C
                 turn_id=_opt(item.get("turn_id")),
             )
         )
-    return Call(write_memory_batch, {"body": WriteBatchRequest(turns=turns)}, lambda wire: wire)
+    return Call("write_memory_batch", {"body": WriteBatchRequest(turns=turns)}, lambda wire: wire)
 
 
 def _read_body(
@@ -352,8 +317,8 @@ def read(
         user_timezone=user_timezone,
     )
     if session_id is not None:
-        return Call(session_read, {"session_id": session_id, "body": body}, read_response)
-    return Call(read_memory, {"body": body}, read_response)
+        return Call("session_read", {"session_id": session_id, "body": body}, read_response)
+    return Call("read_memory", {"body": body}, read_response)
 
 
 def read_stream(
@@ -376,7 +341,7 @@ def read_stream(
         response_format="packet",
         user_timezone=user_timezone,
     )
-    return Call(read_memory_stream, {"body": body}, lambda _: None)
+    return Call("read_memory_stream", {"body": body}, lambda _: None)
 
 
 def turn(
@@ -405,7 +370,7 @@ def turn(
             reconsolidation_applied=bool(_unset_to_none(wire.reconsolidation_applied)),
         )
 
-    return Call(process_turn, {"body": body}, convert)
+    return Call("process_turn", {"body": body}, convert)
 
 
 def update(
@@ -445,7 +410,7 @@ def update(
             message=_unset_to_none(wire.message) or "",
         )
 
-    return Call(update_memory, {"body": body}, convert)
+    return Call("update_memory", {"body": body}, convert)
 
 
 def namespace_name(namespace: str) -> str:
@@ -549,7 +514,7 @@ def forget(
             message=_unset_to_none(wire.message) or "",
         )
 
-    return Call(forget_memory, {"body": body}, convert)
+    return Call("forget_memory", {"body": body}, convert)
 
 
 def stats() -> Call[StatsResponse]:
@@ -567,7 +532,7 @@ def stats() -> Call[StatsResponse]:
             newest_memory=_unset_to_none(wire.newest_memory),
         )
 
-    return Call(get_memory_stats, {}, convert)
+    return Call("get_memory_stats", {}, convert)
 
 
 def health() -> Call[HealthResponse]:
@@ -579,7 +544,7 @@ def health() -> Call[HealthResponse]:
             api_version=_unset_to_none(wire.api_version),
         )
 
-    return Call(health_check, {}, convert)
+    return Call("health_check", {}, convert)
 
 
 def delete_all(*, confirm: bool) -> Call[int]:
@@ -587,7 +552,7 @@ def delete_all(*, confirm: bool) -> Call[int]:
         raise InvalidRequestError(
             "delete_all removes every memory of the tenant; pass confirm=True to do it"
         )
-    return Call(delete_all_memories, {}, lambda wire: int(wire.affected_count))
+    return Call("delete_all_memories", {}, lambda wire: int(wire.affected_count))
 
 
 # -- sessions ----------------------------------------------------------------------------------
@@ -614,7 +579,7 @@ def create_session_call(
             expires_at=_unset_to_none(wire.expires_at),
         )
 
-    return Call(create_session, {"body": body}, convert)
+    return Call("create_session", {"body": body}, convert)
 
 
 def session_context(session_id: str) -> Call[SessionContextResponse]:
@@ -627,33 +592,37 @@ def session_context(session_id: str) -> Call[SessionContextResponse]:
             context_string=_unset_to_none(wire.context_string) or "",
         )
 
-    return Call(get_session_context, {"session_id": _text(session_id, "session_id")}, convert)
+    return Call("get_session_context", {"session_id": _text(session_id, "session_id")}, convert)
 
 
 def write_in_session(session_id: str, write_call: Call[WriteResponse]) -> Call[WriteResponse]:
     """The same write, sent to the session's own route."""
     kwargs = {"session_id": _text(session_id, "session_id"), **write_call.kwargs}
-    return Call(session_write, kwargs, write_call.convert, headers=write_call.headers)
+    return Call("session_write", kwargs, write_call.convert, headers=write_call.headers)
 
 
 # -- admin and dashboard -----------------------------------------------------------------------
 
 
 def _admin(
-    endpoint: Any, kwargs: Mapping[str, Any] | None = None, convert: Any = _to_dict
+    operation: str, kwargs: Mapping[str, Any] | None = None, convert: Any = _to_dict
 ) -> Call[Any]:
     # Admin key and CSRF header are added by the client from the route (see _base_client).
-    return Call(endpoint, dict(kwargs or {}), convert)
+    return Call(operation, dict(kwargs or {}), convert)
 
 
 def admin_consolidate(user_id: str) -> Call[JSON]:
-    return _admin(trigger_consolidation, {"user_id": _text(user_id, "user_id")}, _free_form)
+    return _admin("trigger_consolidation", {"user_id": _text(user_id, "user_id")}, _free_form)
 
 
 def admin_forget(user_id: str, *, dry_run: bool = True) -> Call[JSON]:
     return _admin(
-        trigger_forgetting, {"user_id": _text(user_id, "user_id"), "dry_run": dry_run}, _free_form
+        "trigger_forgetting", {"user_id": _text(user_id, "user_id"), "dry_run": dry_run}, _free_form
     )
+
+
+def consolidation_status() -> Call[JSON]:
+    return _admin("consolidation_status", convert=_free_form)
 
 
 def _free_form(parsed: Any) -> Any:
@@ -664,12 +633,12 @@ def _free_form(parsed: Any) -> Any:
 
 def consolidate(tenant_id: str, user_id: str | None) -> Call[JSON]:
     body = DashboardConsolidateRequest(tenant_id=tenant_id, user_id=_opt(user_id))
-    return _admin(dashboard_consolidate, {"body": body}, _free_form)
+    return _admin("dashboard_consolidate", {"body": body}, _free_form)
 
 
 def reconsolidate(tenant_id: str, user_id: str | None) -> Call[JSON]:
     body = DashboardReconsolidateRequest(tenant_id=tenant_id, user_id=_opt(user_id))
-    return _admin(dashboard_reconsolidate, {"body": body}, _free_form)
+    return _admin("dashboard_reconsolidate", {"body": body}, _free_form)
 
 
 def run_forgetting(
@@ -678,7 +647,7 @@ def run_forgetting(
     body = DashboardForgetRequest(
         tenant_id=tenant_id, user_id=_opt(user_id), dry_run=dry_run, max_memories=max_memories
     )
-    return _admin(dashboard_forget, {"body": body}, _free_form)
+    return _admin("dashboard_forget", {"body": body}, _free_form)
 
 
 def bulk_memory_action(memory_ids: Sequence[UUID | str], action: str) -> Call[JSON]:
@@ -691,15 +660,15 @@ def bulk_memory_action(memory_ids: Sequence[UUID | str], action: str) -> Call[JS
     body = BulkActionRequest(
         memory_ids=[_uuid(m, "memory_ids") for m in memory_ids], action=wire_action
     )
-    return _admin(dashboard_bulk_action, {"body": body}, _free_form)
+    return _admin("dashboard_bulk_action", {"body": body}, _free_form)
 
 
 def component_health() -> Call[JSON]:
-    return _admin(dashboard_components)
+    return _admin("dashboard_components")
 
 
 def dashboard_export(tenant_id: str | None) -> Call[list[JSON]]:
-    return _admin(dashboard_export_memories, {"tenant_id": _opt(tenant_id)}, _to_dict_list)
+    return _admin("dashboard_export_memories", {"tenant_id": _opt(tenant_id)}, _to_dict_list)
 
 
 def facts(
@@ -712,11 +681,11 @@ def facts(
         "limit": limit,
         "offset": offset,
     }
-    return _admin(dashboard_facts, kwargs)
+    return _admin("dashboard_facts", kwargs)
 
 
 def invalidate_fact(fact_id: str) -> Call[JSON]:
-    return _admin(dashboard_invalidate_fact, {"fact_id": _text(fact_id, "fact_id")}, _free_form)
+    return _admin("dashboard_invalidate_fact", {"fact_id": _text(fact_id, "fact_id")}, _free_form)
 
 
 def memories_page(
@@ -740,26 +709,26 @@ def memories_page(
         "sort_by": sort_by,
         "order": order,
     }
-    return _admin(dashboard_memories, kwargs)
+    return _admin("dashboard_memories", kwargs)
 
 
 def memory_detail(memory_id: UUID | str) -> Call[JSON]:
-    return _admin(dashboard_memory, {"memory_id": _uuid(memory_id, "memory_id")})
+    return _admin("dashboard_memory", {"memory_id": _uuid(memory_id, "memory_id")})
 
 
 def neo4j_config() -> Call[JSON]:
-    return _admin(dashboard_graph_neo4j_config)
+    return _admin("dashboard_graph_neo4j_config")
 
 
 def overview(tenant_id: str | None) -> Call[JSON]:
-    return _admin(dashboard_overview, {"tenant_id": _opt(tenant_id)})
+    return _admin("dashboard_overview", {"tenant_id": _opt(tenant_id)})
 
 
 def timeline(tenant_id: str | None, days: int, metric: str = "memories") -> Call[JSON]:
     # Kept for upstream compatibility; the server's timeline counts memories and nothing else.
     if metric != "memories":
         raise InvalidRequestError(f"the server's timeline only counts 'memories', not {metric!r}")
-    return _admin(dashboard_timeline, {"tenant_id": _opt(tenant_id), "days": days})
+    return _admin("dashboard_timeline", {"tenant_id": _opt(tenant_id), "days": days})
 
 
 def explore_graph(tenant_id: str, entity: str, scope_id: str, depth: int) -> Call[JSON]:
@@ -769,21 +738,21 @@ def explore_graph(tenant_id: str, entity: str, scope_id: str, depth: int) -> Cal
         "scope_id": scope_id,
         "depth": depth,
     }
-    return _admin(dashboard_graph_explore, kwargs)
+    return _admin("dashboard_graph_explore", kwargs)
 
 
 def get_config() -> Call[JSON]:
-    return _admin(dashboard_config)
+    return _admin("dashboard_config")
 
 
 def update_config(updates: Mapping[str, Any]) -> Call[JSON]:
     body = ConfigUpdateRequest(updates=ConfigUpdateRequestUpdates.from_dict(dict(updates)))
-    return _admin(dashboard_update_config, {"body": body}, _free_form)
+    return _admin("dashboard_update_config", {"body": body}, _free_form)
 
 
 def events(*, page: int, per_page: int, event_type: str | None) -> Call[JSON]:
     return _admin(
-        dashboard_events, {"page": page, "per_page": per_page, "event_type": _opt(event_type)}
+        "dashboard_events", {"page": page, "per_page": per_page, "event_type": _opt(event_type)}
     )
 
 
@@ -801,38 +770,38 @@ def events_since(page: JSON, since: datetime | None) -> JSON:
 
 
 def graph_stats() -> Call[JSON]:
-    return _admin(dashboard_graph_stats)
+    return _admin("dashboard_graph_stats")
 
 
 def jobs(tenant_id: str | None, job_type: str | None, limit: int) -> Call[JSON]:
     return _admin(
-        dashboard_jobs,
+        "dashboard_jobs",
         {"tenant_id": _opt(tenant_id), "job_type": _opt(job_type), "limit": limit},
     )
 
 
 def labile(tenant_id: str | None) -> Call[JSON]:
-    return _admin(dashboard_labile, {"tenant_id": _opt(tenant_id)})
+    return _admin("dashboard_labile", {"tenant_id": _opt(tenant_id)})
 
 
 def rate_limits() -> Call[JSON]:
-    return _admin(dashboard_rate_limits)
+    return _admin("dashboard_rate_limits")
 
 
 def request_stats(hours: int) -> Call[JSON]:
-    return _admin(dashboard_request_stats, {"hours": hours})
+    return _admin("dashboard_request_stats", {"hours": hours})
 
 
 def sessions(tenant_id: str | None) -> Call[JSON]:
-    return _admin(dashboard_sessions, {"tenant_id": _opt(tenant_id)})
+    return _admin("dashboard_sessions", {"tenant_id": _opt(tenant_id)})
 
 
 def graph_overview(tenant_id: str, scope_id: str | None) -> Call[JSON]:
-    return _admin(dashboard_graph_overview, {"tenant_id": tenant_id, "scope_id": _opt(scope_id)})
+    return _admin("dashboard_graph_overview", {"tenant_id": tenant_id, "scope_id": _opt(scope_id)})
 
 
 def tenants() -> Call[JSON]:
-    return _admin(dashboard_tenants)
+    return _admin("dashboard_tenants")
 
 
 def reset_database(*, confirm: bool) -> Call[JSON]:
@@ -840,12 +809,12 @@ def reset_database(*, confirm: bool) -> Call[JSON]:
         raise InvalidRequestError(
             "reset_database erases the whole server database; pass confirm=True to do it"
         )
-    return _admin(dashboard_reset_database, {}, _free_form)
+    return _admin("dashboard_reset_database", {}, _free_form)
 
 
 def search_graph(query: str, tenant_id: str | None, limit: int) -> Call[JSON]:
     kwargs = {"query": _text(query, "query"), "tenant_id": _opt(tenant_id), "limit": limit}
-    return _admin(dashboard_graph_search, kwargs)
+    return _admin("dashboard_graph_search", kwargs)
 
 
 def test_retrieval(
@@ -865,4 +834,4 @@ def test_retrieval(
         memory_types=_opt(list(memory_types) if memory_types is not None else None),
         format_=RetrievalFormat(response_format),
     )
-    return _admin(dashboard_retrieval, {"body": body})
+    return _admin("dashboard_retrieval", {"body": body})

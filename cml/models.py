@@ -129,6 +129,10 @@ class MemoryItem:
     metadata: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)
 
 
+def _optional_strings(values: Sequence[str] | None) -> tuple[str, ...] | None:
+    return None if values is None else tuple(values)
+
+
 def _items(values: Sequence[MemoryItem] | None) -> tuple[MemoryItem, ...]:
     return tuple(values or ())
 
@@ -147,6 +151,13 @@ class ReadResponse:
     constraints: tuple[MemoryItem, ...] = attrs.field(factory=tuple, converter=_items)
     llm_context: str | None = None
     retrieval_meta: Mapping[str, Any] | None = None
+    #: Whether the memories found suffice to answer the query, as the server judges it (server
+    #: 2.0.0 and later; None from a 1.5.1 server).
+    sufficiency: Mapping[str, Any] | None = None
+    #: Caveats about the answer (server 2.0.0 and later; None from a 1.5.1 server).
+    warnings: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_strings)
+    #: What the memories found leave open (server 2.0.0 and later; None from a 1.5.1 server).
+    open_questions: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_strings)
     #: Set only in `batch_read` results, for a query that failed; the other fields are then empty.
     error: CMLError | None = attrs.field(default=None, eq=False)
 
@@ -263,10 +274,11 @@ class HealthResponse:
 
 @attrs.frozen(slots=True)
 class ServerCheck:
-    """How the server's API version compares with the one this client was generated from.
+    """Which CML server release the server runs, against the release the client is pinned to.
 
-    `compatible` is None when the server does not report its version (the upstream 1.5.1 server
-    does not): that is unknown, not an error.
+    `server_api_version` is the release told from the server's OpenAPI document (servers do not
+    report it); None when the document matches no supported release exactly, and then `closest`
+    and `differences` say how near it came. `compatible` is None when the release is unknown.
     """
 
     client_api_version: str
@@ -274,11 +286,11 @@ class ServerCheck:
     server_version: str | None
     compatible: bool | None
     message: str
+    closest: str | None = None
+    differences: tuple[str, ...] = ()
 
     @property
-    def status(self) -> Literal["match", "compatible", "mismatch", "unknown"]:
+    def status(self) -> Literal["match", "mismatch", "unknown"]:
         if self.compatible is None:
             return "unknown"
-        if not self.compatible:
-            return "mismatch"
-        return "match" if self.server_api_version == self.client_api_version else "compatible"
+        return "match" if self.compatible else "mismatch"

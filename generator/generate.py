@@ -1,8 +1,14 @@
-"""Turn openapi/ into generated/: regenerate, check for drift, refresh the spec from a server.
+"""Turn openapi/ into generated/: regenerate, check for drift, refresh a release's document.
 
-    python generator/generate.py regen                 # openapi/cml-api.yaml -> generated/cml_api
-    python generator/generate.py drift                 # fail if regen would change generated/
-    python generator/generate.py spec --from-url URL   # or --from-file PATH: refresh openapi/
+    python generator/generate.py regen                    # every release -> generated/cml_api
+    python generator/generate.py drift                    # fail if regen would change generated/
+    python generator/generate.py spec --release 2.0.0 --from-url URL   # or --from-file PATH
+
+openapi/ holds, for each supported server release, the server's own document as pulled
+(`openapi/<release>/server.yaml`) and a release overlay (`openapi/<release>/overlay.yaml`, the
+release number), plus one overlay shared by every release (`openapi/overlay.yaml`) with
+everything py-cml adds. Regeneration applies the overlays (generator/overlay.py) and generates
+each release into `generated/cml_api/v<release>/`, beside an index of the releases.
 
 `nox -s regen`, `nox -s drift` and `nox -s spec` call these. The generator and ruff are pinned in
 generator/requirements.txt; everything that shapes the output (config, templates, formatter flags)
@@ -15,27 +21,40 @@ import argparse
 import difflib
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import overlay  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "openapi" / "cml-api.yaml"
+OPENAPI = ROOT / "openapi"
+SHARED_OVERLAY = "overlay.yaml"
+SERVER_DOCUMENT = "server.yaml"
 PACKAGE = "cml_api"
 OUTPUT = ROOT / "generated" / PACKAGE
 HERE = Path(__file__).resolve().parent
 CONFIG = HERE / "config.yaml"
 TEMPLATES = HERE / "templates"
-# The generated package carries the document it came from, so the local server can serve it and
-# the client can report it, in a wheel as in a checkout.
+# Each release's package carries the document it came from (the server's plus the overlays), so
+# the local server can serve it and the client can compare a server with it, in a wheel as in a
+# checkout.
 BUNDLED_SPEC = "openapi.json"
+# The effective document names the generator's class choices here; they are handed to the
+# generator as its class overrides and are not part of the bundled document.
+CLASS_NAMES = "x-cml-class-names"
 RUFF_ARGS = ["--isolated", "--line-length", "120", "--target-version", "py311"]
+_RELEASE = re.compile(r"^\d+\.\d+\.\d+$")
 
 # --- normalized form of the spec -----------------------------------------------------------------
 
@@ -205,45 +224,122 @@ def load_spec(path: Path) -> dict[str, Any]:
     return document
 
 
+# --- releases and their effective documents ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Release:
+    version: str
+    folder: Path
+
+    @property
+    def module(self) -> str:
+        """The subpackage of cml_api generated for this release: 2.0.0 -> v2_0_0."""
+        return "v" + self.version.replace(".", "_")
+
+    @property
+    def server_document(self) -> Path:
+        return self.folder / SERVER_DOCUMENT
+
+
+def release_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def releases(openapi: Path = OPENAPI) -> list[Release]:
+    """Every release in `openapi/`, oldest first."""
+    found = [
+        Release(folder.name, folder)
+        for folder in openapi.iterdir()
+        if folder.is_dir() and _RELEASE.match(folder.name) and (folder / SERVER_DOCUMENT).exists()
+    ]
+    if not found:
+        raise SystemExit(f"{_show(openapi)}: no release folders (<X.Y.Z>/{SERVER_DOCUMENT})")
+    return sorted(found, key=lambda r: release_key(r.version))
+
+
+def effective_document(
+    release: Release, openapi: Path = OPENAPI
+) -> tuple[dict[str, Any], list[overlay.Miss]]:
+    """The release's server document with the shared overlay, then its own, applied."""
+    layers = [overlay.load(openapi / SHARED_OVERLAY)]
+    own = release.folder / SHARED_OVERLAY
+    if own.exists():
+        layers.append(overlay.load(own))
+    return overlay.apply(load_spec(release.server_document), *layers)
+
+
+def _module_name(class_name: str) -> str:
+    words = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", class_name)
+    return re.sub(r"([a-z\d])([A-Z])", r"\1_\2", words).lower()
+
+
 # --- generation ----------------------------------------------------------------------------------
 
 
-def generate(spec: Path, output: Path) -> None:
-    """Generate the package for `spec` into `output` (which must not exist yet)."""
+def generate_release(release: Release, output: Path, openapi: Path = OPENAPI) -> list[overlay.Miss]:
+    """Generate `release` into `output` (which must not exist yet); return the overlay's misses."""
     from openapi_python_client import Project
     from openapi_python_client.config import Config, ConfigFile, MetaType
     from openapi_python_client.parser import GeneratorData
 
-    raw = spec.read_bytes()
-    document = load_spec(spec)
-    config = Config.from_sources(
-        ConfigFile.load_from_path(CONFIG),
-        MetaType.NONE,
-        spec,
-        "utf-8",
-        overwrite=False,
-        output_path=output,
-    )
-    data = GeneratorData.from_dict(document, config=config)
-    if not isinstance(data, GeneratorData):
-        raise SystemExit(f"cannot parse {spec}: {data.header}: {data.detail}")
-    project = Project(openapi=data, config=config, custom_template_path=TEMPLATES)
-    project.env.globals["spec_sha256"] = hashlib.sha256(raw).hexdigest()
-    problems = list(project.build())
+    document, misses = effective_document(release, openapi)
+    class_names = document.pop(CLASS_NAMES, {})
+    bundled = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+    settings = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    settings["class_overrides"] = {
+        name: {"class_name": chosen, "module_name": _module_name(chosen)}
+        for name, chosen in sorted(class_names.items())
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / BUNDLED_SPEC
+        source.write_text(bundled, encoding="utf-8")
+        config = Config.from_sources(
+            ConfigFile(**settings), MetaType.NONE, source, "utf-8", overwrite=False, output_path=output
+        )
+        data = GeneratorData.from_dict(document, config=config)
+        if not isinstance(data, GeneratorData):
+            raise SystemExit(f"cannot parse {release.version}: {data.header}: {data.detail}")
+        project = Project(openapi=data, config=config, custom_template_path=TEMPLATES)
+        # The SHA-256 of the effective document as bundled: what this package speaks, exactly.
+        project.env.globals["spec_sha256"] = hashlib.sha256(bundled.encode()).hexdigest()
+        project.env.globals["release"] = release.version
+        problems = list(project.build())
     if problems:
         details = "\n".join(f"  {p.level.value}: {p.header}: {p.detail}" for p in problems)
-        raise SystemExit(f"openapi-python-client reported problems for {spec}:\n{details}")
+        raise SystemExit(f"openapi-python-client reported problems for {release.version}:\n{details}")
     # PEP 561: the generated client is typed; openapi-python-client only writes this with metadata.
     (output / "py.typed").write_text("", encoding="utf-8")
-    (output / BUNDLED_SPEC).write_text(
-        json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n",
+    (output / BUNDLED_SPEC).write_text(bundled, encoding="utf-8")
+    return misses
+
+
+def generate(output: Path, openapi: Path = OPENAPI) -> dict[str, list[overlay.Miss]]:
+    """Generate every release into `output` (the cml_api package, which must not exist yet)."""
+    found = releases(openapi)
+    output.mkdir(parents=True)
+    misses = {r.version: generate_release(r, output / r.module, openapi) for r in found}
+    index = TEMPLATES / "releases_init.py.tmpl"
+    table = "".join(f'    "{r.version}": "{PACKAGE}.{r.module}",\n' for r in found)
+    (output / "__init__.py").write_text(
+        index.read_text(encoding="utf-8").format(releases=table, latest=found[-1].version),
         encoding="utf-8",
     )
+    (output / "py.typed").write_text("", encoding="utf-8")
     ruff = [sys.executable, "-m", "ruff"]
     subprocess.run(
         [*ruff, "check", "--fix", "--select", "F401,I", *RUFF_ARGS, "-q", str(output)], check=True
     )
     subprocess.run([*ruff, "format", *RUFF_ARGS, "-q", str(output)], check=True)
+    return misses
+
+
+def report_misses(misses: dict[str, list[overlay.Miss]]) -> None:
+    for version, missed in misses.items():
+        if missed:
+            print(f"{version}: {len(missed)} overlay action(s) matched nothing:")
+            for miss in missed:
+                print(f"  - {miss}")
 
 
 def _show(path: Path) -> str:
@@ -258,36 +354,38 @@ def _files(folder: Path) -> dict[str, bytes]:
     }
 
 
-def regen(spec: Path = SPEC, output: Path = OUTPUT) -> None:
+def regen(openapi: Path = OPENAPI, output: Path = OUTPUT) -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / PACKAGE
-        generate(spec, fresh)
+        misses = generate(fresh, openapi)
         if output.exists():
             shutil.rmtree(output)
         output.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(fresh, output)
+    report_misses(misses)
     count = len(_files(output))
     print(
-        f"regenerated {_show(output)} ({count} files) in "
-        f"{time.perf_counter() - started:.1f}s from {_show(spec)}"
+        f"regenerated {_show(output)} ({count} files; releases {', '.join(misses)}) in "
+        f"{time.perf_counter() - started:.1f}s from {_show(openapi)}"
     )
 
 
-def drift(spec: Path = SPEC, output: Path = OUTPUT) -> int:
-    """Return 0 when `output` is exactly what `spec` generates; print what differs otherwise."""
+def drift(openapi: Path = OPENAPI, output: Path = OUTPUT) -> int:
+    """Return 0 when `output` is exactly what `openapi` generates; print what differs otherwise."""
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / PACKAGE
-        generate(spec, fresh)
+        misses = generate(fresh, openapi)
         want, have = _files(fresh), _files(output) if output.exists() else {}
+    report_misses(misses)
     changed = sorted(name for name in want.keys() & have.keys() if want[name] != have[name])
     missing = sorted(want.keys() - have.keys())
     extra = sorted(have.keys() - want.keys())
     if not (changed or missing or extra):
-        print(f"no drift: {_show(output)} matches {_show(spec)}")
+        print(f"no drift: {_show(output)} matches {_show(openapi)} (releases {', '.join(misses)})")
         return 0
     where = _show(output)
-    print(f"DRIFT: {where} does not match {_show(spec)}; run `nox -s regen` and commit.")
+    print(f"DRIFT: {where} does not match {_show(openapi)}; run `nox -s regen` and commit.")
     for name in changed:
         print(f"  changed: {where}/{name}")
         diff = difflib.unified_diff(
@@ -307,8 +405,12 @@ def drift(spec: Path = SPEC, output: Path = OUTPUT) -> int:
     return 1
 
 
-def refresh_spec(*, from_url: str | None, from_file: Path | None, spec: Path = SPEC) -> None:
-    """Write a server's OpenAPI document into openapi/ in the normalized form."""
+def refresh_spec(
+    *, release: str, from_url: str | None, from_file: Path | None, openapi: Path = OPENAPI
+) -> Path:
+    """Write a server's OpenAPI document, normalized, as `openapi/<release>/server.yaml`."""
+    if not _RELEASE.match(release):
+        raise SystemExit(f"spec: --release takes a release number like 2.0.0, not {release!r}")
     if from_url:
         import httpx
 
@@ -322,14 +424,36 @@ def refresh_spec(*, from_url: str | None, from_file: Path | None, spec: Path = S
         source = str(from_file)
     else:
         raise SystemExit("spec: give --from-url URL or --from-file PATH")
-    if not isinstance(document, dict) or "paths" not in document:
-        raise SystemExit(f"{source}: not an OpenAPI document")
-    spec.write_text(dump_spec(document), encoding="utf-8")
-    version = document.get("info", {}).get("version", "?")
+    if not isinstance(document, dict) or "openapi" not in document or "paths" not in document:
+        raise SystemExit(f"{source}: not an OpenAPI document (no 'openapi' or 'paths' key)")
+    folder = openapi / release
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / SERVER_DOCUMENT
+    target.write_text(dump_spec(document), encoding="utf-8")
+    own = folder / SHARED_OVERLAY
+    if not own.exists():
+        own.write_text(RELEASE_OVERLAY.format(release=release), encoding="utf-8")
+    served = document.get("info", {}).get("version", "?")
     print(
-        f"wrote {_show(spec)} (API version {version}) from {source}; "
-        "now run `nox -s regen` and review the diff"
+        f"wrote {_show(target)} for release {release} (the server says info.version {served}) "
+        f"from {source}; now run `nox -s regen` and review the diff"
     )
+    return target
+
+
+RELEASE_OVERLAY = """\
+# The release overlay for CML server {release}, applied after openapi/overlay.yaml. Servers do not
+# report their release (every live release says `info.version: 1.0.0`), so it is recorded here.
+overlay: 1.0.0
+info:
+  title: CML server {release}
+  version: 1.0.0
+actions:
+- target: $.info
+  description: The server release this document describes
+  update:
+    version: {release}
+"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -339,20 +463,29 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     for name in ("regen", "drift"):
         sub = commands.add_parser(name)
-        sub.add_argument("--spec", type=Path, default=SPEC)
+        sub.add_argument("--openapi", type=Path, default=OPENAPI)
         sub.add_argument("--output", type=Path, default=OUTPUT)
     sub = commands.add_parser("spec")
+    sub.add_argument("--release", required=True, help="the server release, e.g. 2.0.0")
     source = sub.add_mutually_exclusive_group(required=True)
     source.add_argument("--from-url")
     source.add_argument("--from-file", type=Path)
-    sub.add_argument("--output", type=Path, default=SPEC)
+    sub.add_argument("--openapi", type=Path, default=OPENAPI)
     args = parser.parse_args(argv)
-    if args.command == "regen":
-        regen(args.spec.resolve(), args.output.resolve())
-    elif args.command == "drift":
-        return drift(args.spec.resolve(), args.output.resolve())
-    else:
-        refresh_spec(from_url=args.from_url, from_file=args.from_file, spec=args.output.resolve())
+    try:
+        if args.command == "regen":
+            regen(args.openapi.resolve(), args.output.resolve())
+        elif args.command == "drift":
+            return drift(args.openapi.resolve(), args.output.resolve())
+        else:
+            refresh_spec(
+                release=args.release,
+                from_url=args.from_url,
+                from_file=args.from_file,
+                openapi=args.openapi.resolve(),
+            )
+    except overlay.OverlayError as exc:
+        raise SystemExit(f"overlay: {exc}") from None
     return 0
 
 

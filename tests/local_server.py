@@ -42,11 +42,18 @@ class LocalServer:
 
     @classmethod
     def for_engine(
-        cls, engine: Engine, *, api_key: str | None, admin_api_key: str | None
+        cls,
+        engine: Engine,
+        *,
+        api_key: str | None,
+        admin_api_key: str | None,
+        api_version: str | None = None,
     ) -> LocalServer:
         from cml.server.app import create_app
 
-        app = create_app(engine=engine, api_key=api_key, admin_api_key=admin_api_key)
+        app = create_app(
+            engine=engine, api_key=api_key, admin_api_key=admin_api_key, api_version=api_version
+        )
         return cls(app, engine=engine)
 
     def __enter__(self) -> LocalServer:

@@ -1,11 +1,13 @@
-"""Contract test: our OpenAPI document against the CML server's published contract.
+"""Contract test: each release's effective document against the CML server's own.
 
-``openapi/cml-api.yaml`` is written by hand, in the project's own words. The
-wire facts in it (paths, methods, parameters, schema names, fields, types,
-enums, defaults, limits) must still be exactly those of the server release it
-pins, or a client generated from it would talk past the server. This module
-compares the two documents, resolving ``$ref`` on both sides, and reports every
-difference at once.
+The effective document of a release is the server's document in ``openapi/<release>/`` with
+py-cml's overlay applied (what ``generated/cml_api/v<release>/`` is generated from, bundled
+there as ``openapi.json``). The overlay may add prose, ids, security and error answers, but the
+wire facts (paths, methods, parameters, schema names, fields, types, enums, defaults, limits)
+must stay exactly the server's, or a client generated from it would talk past the server. This
+module compares the documents, resolving ``$ref`` on both sides, and reports every difference at
+once: against the 1.5.1 wire contract, and against the documents the live 1.5.1 and 2.0.0
+servers serve.
 
 Problem lines read ``<where>: <what> <reference value> != <our value>``.
 """
@@ -21,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-OUR_SPEC_PATH = PROJECT_ROOT / "openapi" / "cml-api.yaml"
 REFERENCE_PATH = PROJECT_ROOT.parent / "shared" / "reference" / "cml-server-1.5.1.openapi.json"
+LIVE_PATH = PROJECT_ROOT.parent / "shared" / "reference" / "live"
+RELEASES = ("1.5.1", "2.0.0")
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 CONSTRAINTS = (
@@ -46,27 +48,30 @@ MISSING = object()
 # Loading
 
 
-def load_our_spec() -> dict[str, Any]:
-    return yaml.safe_load(OUR_SPEC_PATH.read_text(encoding="utf-8"))
+def load_our_spec(release: str = "1.5.1") -> dict[str, Any]:
+    from cml._releases import get_release
+
+    return copy.deepcopy(get_release(release).document())
 
 
-def load_reference() -> dict[str, Any]:
-    """Read the reference contract; called inside each test (not from a fixture) so
+def load_reference(path: Path | None = None) -> dict[str, Any]:
+    """Read a reference document; called inside each test (not from a fixture) so
     that a missing file makes the test fail rather than error in setup or skip."""
-    if not REFERENCE_PATH.is_file():
+    path = path or REFERENCE_PATH
+    if not path.is_file():
         pytest.fail(
             "The reference contract is missing, so the contract cannot be checked.\n"
-            f"Expected the file at: {REFERENCE_PATH}\n"
-            "(it is the CML server 1.5.1 OpenAPI document, kept outside the project "
+            f"Expected the file at: {path}\n"
+            "(a CML server's OpenAPI document, kept outside the project "
             "in ../shared/reference/ relative to the project root)",
             pytrace=False,
         )
-    return json.loads(REFERENCE_PATH.read_text(encoding="utf-8"))
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
 def ours() -> dict[str, Any]:
-    return load_our_spec()
+    return load_our_spec("1.5.1")
 
 
 # --------------------------------------------------------------------------
@@ -446,7 +451,7 @@ class ContractReport:
 
     def message(self) -> str:
         lines = [
-            f"{OUR_SPEC_PATH.name} does not match the reference contract: {self.summary()}.",
+            f"the effective document does not match the reference: {self.summary()}.",
             f"{len(self.problems)} problem(s), each as '<where>: <what> <reference> != <ours>':",
         ]
         lines += [f"  - {problem}" for problem in self.problems]
@@ -480,6 +485,29 @@ def test_spec_matches_reference_contract(ours):
     assert report.schemas_matching == report.schemas_total, report.summary()
 
 
+@pytest.mark.parametrize("release", RELEASES)
+def test_effective_document_matches_the_live_server(release):
+    """Every operation, parameter, field and enum the live server serves, after the overlay.
+
+    The live documents also list the dashboard's web pages (`/dashboard/{rest_of_path}`), which
+    are not part of the API and which the overlay removes; only `/api/` routes are compared.
+    """
+    live = load_reference(LIVE_PATH / f"cml-server-{release}.openapi.json")
+    live["paths"] = {p: item for p, item in live["paths"].items() if p.startswith("/api/")}
+    report = check_contract(load_our_spec(release), live)
+    assert not report.problems, report.message()
+    assert (
+        report.operations_matching == report.operations_total == {"1.5.1": 62, "2.0.0": 58}[release]
+    ), report.summary()
+    assert report.schemas_matching == report.schemas_total, report.summary()
+
+
+@pytest.mark.parametrize("release", RELEASES)
+def test_effective_document_names_its_release(release):
+    # Live servers say "1.0.0" whatever their release; the release overlay records the real one.
+    assert load_our_spec(release)["info"]["version"] == release
+
+
 def test_spec_pins_the_reference_server_version(ours):
     reference = load_reference()
     assert ours["info"]["version"] == reference["info"]["version"], (
@@ -505,9 +533,7 @@ def test_checker_reports_every_kind_of_drift(ours):
     }
     del schemas["TimelinePoint"]
     read_op = mutated["paths"]["/api/v1/memory/read"]["post"]
-    read_op["parameters"] = [
-        p for p in read_op["parameters"] if "TenantHeader" not in p.get("$ref", "")
-    ]
+    read_op["parameters"] = [p for p in read_op["parameters"] if p.get("name") != "x-tenant-id"]
     read_op["requestBody"]["content"]["application/json"]["schema"] = {
         "$ref": "#/components/schemas/ForgetRequest"
     }
@@ -551,7 +577,9 @@ def test_missing_reference_fails_and_names_its_path(monkeypatch, tmp_path):
     assert str(absent) in str(failure.value)
 
 
-def test_every_ref_in_our_spec_resolves(ours):
+@pytest.mark.parametrize("release", RELEASES)
+def test_every_ref_in_our_spec_resolves(release):
+    ours = load_our_spec(release)
     broken = []
     for ref in sorted(set(iter_refs(ours))):
         try:
@@ -565,9 +593,11 @@ def test_every_ref_in_our_spec_resolves(ours):
 NOT_IMPLEMENTED_LOCALLY = {("GET", "/api/v1/dashboard/graph/neo4j-config")}
 
 
-def test_spec_declares_security_errors_and_csrf(ours):
-    """What we add beyond the reference: keys, error answers, the CSRF header, and the 501 of
-    the operations py-cml's local server cannot serve."""
+@pytest.mark.parametrize("release", RELEASES)
+def test_spec_declares_security_errors_and_csrf(release):
+    """What the overlay adds to every release: keys, error answers, the CSRF header, and the
+    501 of the operations py-cml's local server cannot serve."""
+    ours = load_our_spec(release)
     problems = []
     common_errors = {"401", "403", "404", "422", "429", "500", "503"}
     for (method, path), op, item in operations(ours):

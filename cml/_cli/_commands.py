@@ -15,9 +15,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
-from cml_api import __api_version__
-
-from .._base_client import compare_versions
 from .._client import CognitiveMemoryLayer
 from .._exceptions import CMLError, InvalidRequestError
 from .._json import jsonable
@@ -160,8 +157,8 @@ def stats(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) -
 def health(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) -> int:
     del args
     status = client.health()
-    # One request answers both questions (is it up, which API does it speak).
-    check = compare_versions(__api_version__, status)
+    # Servers do not report their release: the client tells it from the server's document.
+    check = client.check_server()
     document = {
         "target": describe(client),
         "health": status,
@@ -175,6 +172,7 @@ def health(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) 
     lines = [
         f"{describe(client)}: {status.status}" + (f" ({server})" if server else ""),
         f"{check.status}: {check.message}",
+        *(f"  {difference}" for difference in check.differences[:20]),
     ]
     out.result(document, lines)
     return EXIT_MISMATCH if check.compatible is False else EXIT_OK

@@ -27,6 +27,7 @@ def _serve(args: argparse.Namespace) -> int:
         admin_api_key=args.admin_api_key,
         embedder=args.embedder,
         log_level=args.log_level,
+        api_version=args.api_version,
     )
     return EXIT_OK
 
@@ -40,6 +41,7 @@ def _run(args: argparse.Namespace, out: Output) -> int:
         tenant=args.tenant,
         namespace=args.namespace,
         embedder=args.embedder,
+        api_version=args.api_version,
     ) as client:
         code: int = COMMANDS[args.command](args, client, out)
         return code

@@ -8,8 +8,7 @@ import os
 from datetime import datetime
 from typing import Any
 
-from cml_api import __api_version__
-
+from .._releases import DEFAULT_RELEASE, SUPPORTED_RELEASES
 from .._version import __version__
 from ..models import MemoryType, parse_datetime
 
@@ -100,6 +99,12 @@ def _add_target_options(parser: argparse.ArgumentParser, *, nested: bool) -> Non
     )
     group.add_argument("--namespace", default=unset, help="namespace for writes and imports")
     group.add_argument(
+        "--api-version",
+        choices=SUPPORTED_RELEASES,
+        default=unset,
+        help=f"the CML server release to speak (default: CML_API_VERSION, else {DEFAULT_RELEASE})",
+    )
+    group.add_argument(
         "--embedder",
         default=argparse.SUPPRESS if nested else "default",
         help="embedded store only: 'default' (the bundled model), 'none' (full-text search) "
@@ -133,6 +138,13 @@ def _serve_parser(commands: Any) -> None:
         default=argparse.SUPPRESS,
         help="'default', 'none', or a sentence-transformers model",
     )
+    serve.add_argument(
+        "--api-version",
+        choices=SUPPORTED_RELEASES,
+        default=argparse.SUPPRESS,
+        help=f"the CML server release to serve: its routes, fields and document "
+        f"(default {DEFAULT_RELEASE})",
+    )
     serve.add_argument("--log-level", default="info")
 
 
@@ -156,7 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--version", action="version", version=f"py-cml {__version__} (CML API {__api_version__})"
+        "--version",
+        action="version",
+        version=f"py-cml {__version__} (CML server releases {', '.join(SUPPORTED_RELEASES)})",
     )
     _add_target_options(parser, nested=False)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -212,9 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
     _command(
         commands,
         "health",
-        "check the server and its API version",
-        description="Check that the server is up and speaks this client's API version "
-        f"({__api_version__}); exit code 3 when its major version differs.",
+        "check the server and which CML release it runs",
+        description="Check that the server is up and runs the CML release the client speaks "
+        f"(--api-version, default {DEFAULT_RELEASE}), told from its OpenAPI document; exit code "
+        "3 when it runs another release.",
     )
 
     export = _command(

@@ -35,6 +35,7 @@ def open_target(
     tenant: str | None,
     namespace: str | None,
     embedder: Any,
+    api_version: str | None = None,
 ) -> Iterator[CognitiveMemoryLayer]:
     """The client for the chosen store, closed on exit.
 
@@ -43,9 +44,11 @@ def open_target(
     """
     client: CognitiveMemoryLayer
     if url is not None or (db is None and _server_configured()):
-        client = CognitiveMemoryLayer(base_url=url, tenant_id=tenant)
+        client = CognitiveMemoryLayer(base_url=url, tenant_id=tenant, api_version=api_version)
     else:
-        client = EmbeddedCognitiveMemoryLayer(db, tenant_id=tenant, embedder=embedder)
+        client = EmbeddedCognitiveMemoryLayer(
+            db, tenant_id=tenant, embedder=embedder, api_version=api_version
+        )
     with client:
         # The namespaced copy shares the original's connections; closing the original is enough.
         yield client.with_namespace(namespace) if namespace is not None else client

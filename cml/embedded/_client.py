@@ -15,6 +15,7 @@ from .._async_client import AsyncCognitiveMemoryLayer
 from .._client import CognitiveMemoryLayer
 from .._config import CMLConfig
 from .._constants import DEFAULT_TENANT_ID
+from .._releases import DEFAULT_RELEASE
 from ..server._api import Api
 from ..server._routes import handlers
 from ..server._transport import AsyncInProcessTransport, InProcessTransport
@@ -25,10 +26,22 @@ __all__ = ["AsyncEmbeddedCognitiveMemoryLayer", "EmbeddedCognitiveMemoryLayer"]
 _LOCAL = "http://embedded.cml.local"
 
 
-def _config(tenant_id: str | None) -> CMLConfig:
+def _config(tenant_id: str | None, api_version: str | None) -> CMLConfig:
     # Nothing here comes from CML_* variables: those describe a remote server, not this one.
     return CMLConfig(
-        base_url=_LOCAL, tenant_id=tenant_id or DEFAULT_TENANT_ID, max_retries=0, retry_delay=0.0
+        base_url=_LOCAL,
+        tenant_id=tenant_id or DEFAULT_TENANT_ID,
+        max_retries=0,
+        retry_delay=0.0,
+        api_version=api_version or DEFAULT_RELEASE,
+    )
+
+
+def _api(engine: Engine, config: CMLConfig) -> Api:
+    return Api(
+        handlers(engine, config.api_version),
+        idempotency=engine.replies,
+        api_version=config.api_version,
     )
 
 
@@ -61,6 +74,8 @@ class EmbeddedCognitiveMemoryLayer(CognitiveMemoryLayer):
     * **classifier** - *(optional)* a callable text -> memory type (an LLM, say) tried before the
       built-in rules when a write names no type.
     * **engine** - *(optional)* an `Engine` to share between clients (not closed by `close()`).
+    * **api_version** - *(optional)* the CML server release to behave as (its operations and
+      fields); the newest supported one by default.
     """
 
     def __init__(
@@ -71,10 +86,12 @@ class EmbeddedCognitiveMemoryLayer(CognitiveMemoryLayer):
         embedder: Any = "default",
         classifier: Any = None,
         engine: Engine | None = None,
+        api_version: str | None = None,
     ) -> None:
+        config = _config(tenant_id, api_version)
         self.engine, self._owns_engine = _engine(db_path, embedder, classifier, engine)
-        transport = InProcessTransport(Api(handlers(self.engine), idempotency=self.engine.replies))
-        super().__init__(config=_config(tenant_id), http_client=httpx.Client(transport=transport))
+        transport = InProcessTransport(_api(self.engine, config))
+        super().__init__(config=config, http_client=httpx.Client(transport=transport))
         self._owns_http = True
 
     def close(self) -> None:
@@ -96,14 +113,12 @@ class AsyncEmbeddedCognitiveMemoryLayer(AsyncCognitiveMemoryLayer):
         embedder: Any = "default",
         classifier: Any = None,
         engine: Engine | None = None,
+        api_version: str | None = None,
     ) -> None:
+        config = _config(tenant_id, api_version)
         self.engine, self._owns_engine = _engine(db_path, embedder, classifier, engine)
-        transport = AsyncInProcessTransport(
-            Api(handlers(self.engine), idempotency=self.engine.replies)
-        )
-        super().__init__(
-            config=_config(tenant_id), http_client=httpx.AsyncClient(transport=transport)
-        )
+        transport = AsyncInProcessTransport(_api(self.engine, config))
+        super().__init__(config=config, http_client=httpx.AsyncClient(transport=transport))
         self._owns_http = True
 
     async def close(self) -> None:

@@ -18,11 +18,11 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 from .._constants import DEFAULT_TENANT_ID
 from .._exceptions import InvalidRequestError, NotFoundError
+from .._releases import DEFAULT_RELEASE, get_release
 from ._schema import SchemaValidator
 
 __all__ = ["Api", "Reply", "Request", "Unsupported", "load_spec"]
@@ -36,11 +36,9 @@ _SAFE_POSTS = frozenset({"read_memory", "session_read", "read_memory_stream"})
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
-def load_spec() -> dict[str, Any]:
-    """The OpenAPI document the generated client was made from (bundled with it)."""
-    text = resources.files("cml_api").joinpath("openapi.json").read_text(encoding="utf-8")
-    document: dict[str, Any] = json.loads(text)
-    return document
+def load_spec(api_version: str = DEFAULT_RELEASE) -> dict[str, Any]:
+    """The OpenAPI document of a server release, as its generated client was made from it."""
+    return get_release(api_version).document()
 
 
 class Unsupported(Exception):
@@ -119,8 +117,10 @@ class Api:
         admin_api_key: str | None = None,
         default_tenant: str = DEFAULT_TENANT_ID,
         idempotency: Any = None,
+        api_version: str = DEFAULT_RELEASE,
     ) -> None:
-        self.spec = load_spec()
+        self.api_version = api_version
+        self.spec = load_spec(api_version)
         self._validator = SchemaValidator(self.spec)
         self._handlers = handlers
         self._api_key = api_key
@@ -213,9 +213,16 @@ class Api:
             raise HTTPProblem(501, str(exc)) from None
         if isinstance(result, Stream):
             return Reply(200, result.events, {"Cache-Control": "no-cache"}, "text/event-stream")
+        result = self._answer(route, result)
         if call.idempotency_key and self._idempotency is not None:
             self._idempotency.store(tenant, replay_key, {"status": 200, "body": result})
         return _json_reply(200, result)
+
+    def _answer(self, route: _Route, result: Any) -> Any:
+        """The handler's answer as the served release's response schema has it."""
+        content = route.operation["responses"].get("200", {}).get("content", {})
+        schema = content.get("application/json", {}).get("schema")
+        return self._validator.prune(result, schema) if schema else result
 
     def _match(self, method: str, path: str) -> tuple[_Route, dict[str, str]]:
         allowed = False

@@ -62,6 +62,12 @@ def dashboard_handlers(engine: Engine) -> dict[str, Handler]:
         )
         return {**report, "status": "forgetting_completed"}
 
+    def consolidation_status(call: Call) -> Any:
+        # Consolidation runs inside the request that asks for it here, so none is ever still
+        # running when this is asked; the last run is the newest consolidation job.
+        last = views.jobs(engine, call.tenant, job_type="consolidate", limit=1)["items"]
+        return {"tenant_id": call.tenant, "running": False, "last_run": last[0] if last else None}
+
     def dashboard_consolidate(call: Call) -> Any:
         body = _body(call)
         return maintenance.consolidate(engine, body["tenant_id"], user_id=body.get("user_id"))
@@ -205,6 +211,7 @@ def dashboard_handlers(engine: Engine) -> dict[str, Handler]:
     return {
         "trigger_consolidation": trigger_consolidation,
         "trigger_forgetting": trigger_forgetting,
+        "consolidation_status": consolidation_status,
         "dashboard_consolidate": dashboard_consolidate,
         "dashboard_forget": dashboard_forget,
         "dashboard_forgetting_preview": dashboard_forgetting_preview,

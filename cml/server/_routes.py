@@ -7,9 +7,10 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from cml_api import __api_version__
+import attrs
 
 from .._json import jsonable
+from .._releases import DEFAULT_RELEASE
 from .._version import __version__
 from ..embedded.engine import Engine
 from ..models import MemoryItem, ReadResponse, WriteResponse, parse_datetime
@@ -47,7 +48,7 @@ def _write(engine: Engine, call: Call, session_id: str | None = None) -> dict[st
 
 def _read(engine: Engine, call: Call, session_id: str | None = None) -> ReadResponse:
     body = call.body
-    return engine.read(
+    response = engine.read(
         call.tenant,
         body["query"],
         max_results=body.get("max_results", 10),
@@ -57,6 +58,22 @@ def _read(engine: Engine, call: Call, session_id: str | None = None) -> ReadResp
         until=_when(body.get("until")),
         response_format=body.get("format", "packet"),
         session_id=session_id,
+    )
+    return _judged(response)
+
+
+def _judged(response: ReadResponse) -> ReadResponse:
+    """The read fields server 2.0.0 added; a 1.5.1 answer leaves them out (see `Api._answer`).
+
+    This engine does not reason about answers: a read suffices when it found anything, and the
+    only warning it gives is that nothing was found. It raises no open questions.
+    """
+    found = bool(response.memories)
+    return attrs.evolve(
+        response,
+        sufficiency={"sufficient": found, "memories_found": response.total_count},
+        warnings=() if found else ("no stored memory matches the query",),
+        open_questions=(),
     )
 
 
@@ -71,8 +88,9 @@ def _sse(items: Iterable[MemoryItem], response: ReadResponse) -> Iterator[bytes]
     yield f"event: done\ndata: {json.dumps(done)}\n\n".encode()
 
 
-def handlers(engine: Engine) -> dict[str, Handler]:
-    """Every operation of the spec, bound to `engine`."""
+def handlers(engine: Engine, api_version: str = DEFAULT_RELEASE) -> dict[str, Handler]:
+    """Every operation of every supported release, bound to `engine` (`Api` serves those of the
+    release it speaks, `api_version`, which health reports)."""
     from ._dashboard import dashboard_handlers
 
     def health_check(call: Call) -> Any:
@@ -80,7 +98,7 @@ def handlers(engine: Engine) -> dict[str, Handler]:
             "status": "healthy",
             "timestamp": datetime.now(UTC).isoformat(),
             "version": __version__,
-            "api_version": __api_version__,
+            "api_version": api_version,
         }
 
     def write_memory(call: Call) -> Any:

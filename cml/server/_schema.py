@@ -114,6 +114,31 @@ class SchemaValidator:
                     problems += self.errors(item, schema["additionalProperties"], (*loc, name))
         return problems
 
+    def prune(self, value: Any, schema: Mapping[str, Any]) -> Any:
+        """`value` without the object members `schema` does not declare.
+
+        Answers are built once for every release; this keeps to what the served release's
+        response schema holds (a field a release dropped, or one it has not got yet, is left
+        out). Objects open to more members (`additionalProperties`) keep them all.
+        """
+        schema = self.resolve(schema)
+        if "anyOf" in schema:
+            for option in schema["anyOf"]:
+                if not self.errors(value, option, ()):
+                    return self.prune(value, option)
+            return value
+        if isinstance(value, list) and "items" in schema:
+            return [self.prune(item, schema["items"]) for item in value]
+        if isinstance(value, dict) and "properties" in schema:
+            properties = schema["properties"]
+            open_to_more = schema.get("additionalProperties", False) is not False
+            return {
+                name: self.prune(item, properties[name]) if name in properties else item
+                for name, item in value.items()
+                if name in properties or open_to_more
+            }
+        return value
+
     @staticmethod
     def _string(
         value: str, schema: Mapping[str, Any], loc: tuple[Any, ...]

@@ -18,8 +18,9 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from .._exceptions import ConfigurationError
+from .._releases import DEFAULT_RELEASE, get_release
 from ..embedded.engine import Engine
-from ._api import Api, Reply, Request, load_spec
+from ._api import Api, Reply, Request
 from ._routes import handlers
 
 __all__ = ["create_app", "serve"]
@@ -40,7 +41,7 @@ class App:
     def __init__(self, api: Api, engine: Engine | None = None) -> None:
         self.api = api
         self.engine = engine
-        self._spec = json.dumps(load_spec()).encode()
+        self._spec = json.dumps(api.spec).encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -131,11 +132,19 @@ def create_app(
     admin_api_key: str | None = None,
     embedder: Any = "default",
     engine: Engine | None = None,
+    api_version: str | None = None,
 ) -> App:
+    """The ASGI app serving CML server release `api_version` (the newest by default)."""
+    release = api_version or DEFAULT_RELEASE
+    get_release(release)  # an unsupported release fails here, before the store is opened
     owned = engine is None  # an engine passed in belongs to the caller, who closes it
     engine = engine or Engine(db_path, embedder=embedder)
     api = Api(
-        handlers(engine), api_key=api_key, admin_api_key=admin_api_key, idempotency=engine.replies
+        handlers(engine, release),
+        api_key=api_key,
+        admin_api_key=admin_api_key,
+        idempotency=engine.replies,
+        api_version=release,
     )
     return App(api, engine if owned else None)
 
@@ -149,6 +158,7 @@ def serve(
     admin_api_key: str | None = None,
     embedder: Any = "default",
     log_level: str = "info",
+    api_version: str | None = None,
 ) -> None:
     """Run the server until interrupted. Refuses a non-loopback address without API keys."""
     if not _is_loopback(host) and not (api_key or admin_api_key):
@@ -160,5 +170,11 @@ def serve(
         )
     import uvicorn
 
-    app = create_app(db_path, api_key=api_key, admin_api_key=admin_api_key, embedder=embedder)
+    app = create_app(
+        db_path,
+        api_key=api_key,
+        admin_api_key=admin_api_key,
+        embedder=embedder,
+        api_version=api_version,
+    )
     uvicorn.run(app, host=host, port=port, log_level=log_level, lifespan="on")

@@ -1,18 +1,15 @@
-"""Low-level client for the Cognitive Memory Layer API, generated from openapi/. Do not edit by hand.
+"""Generated clients for the CML server releases in openapi/, one subpackage each. Do not edit by hand.
 
-`__api_version__` is the server API version of the document it was generated from (`info.version`),
-and `__spec_sha256__` the SHA-256 of that document's bytes, so a deployment can tell exactly which
-contract it speaks.
+Every release's subpackage has the same module, function and class names for the same operation
+(the overlay in openapi/ pins them), so code addresses an operation once and picks the release.
 """
 
-from .client import AuthenticatedClient, Client
+#: Each supported server release and the subpackage generated for it, oldest first.
+RELEASES = {
+    "1.5.1": "cml_api.v1_5_1",
+    "2.0.0": "cml_api.v2_0_0",
+}
+#: The newest supported release.
+LATEST = "2.0.0"
 
-__api_version__ = "1.5.1"
-__spec_sha256__ = "a42a2c4b9a4e27570dbebe70af10ab970657c5e5b85098f5007c189d499ef0e2"
-
-__all__ = (
-    "AuthenticatedClient",
-    "Client",
-    "__api_version__",
-    "__spec_sha256__",
-)
+__all__ = ("LATEST", "RELEASES")

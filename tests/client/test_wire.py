@@ -15,7 +15,7 @@ import respx
 
 import cml
 from cml import MemoryType
-from cml_api.types import UNSET, Unset
+from cml._releases import unset_types
 
 from ._support import (
     ADMIN_KEY,
@@ -533,7 +533,7 @@ class TestUserHttpClient:
 def _walk(value: Any, path: str = "result") -> list[str]:
     """Paths inside `value` (attrs models, containers) that hold an Unset sentinel."""
     found: list[str] = []
-    if isinstance(value, Unset) or value is UNSET or type(value).__name__ == "Unset":
+    if isinstance(value, unset_types()) or type(value).__name__ == "Unset":
         return [path]
     if attrs.has(type(value)):
         for field in attrs.fields(type(value)):
@@ -643,6 +643,7 @@ class TestResponses:
             return_value=ok({k: v for k, v in STATS.items() if not k.endswith("_memory")})
         )
         api.get("/api/v1/health").mock(return_value=ok(HEALTH))
+        api.get("/openapi.json").mock(return_value=httpx.Response(404))
         api.post("/api/v1/session/create").mock(
             return_value=ok({"session_id": sid, "created_at": SESSION["created_at"]})
         )

@@ -256,3 +256,24 @@ async def test_health_reports_the_version(memory: Memory) -> None:
     assert health.status == "healthy"
     check = await memory.check_server()
     assert check.status == "match"
+    # Told from the server's document over HTTP; the in-process server reports its release.
+    assert check.server_api_version == memory.release
+
+
+async def test_each_release_answers_with_its_own_fields(memory: Memory) -> None:
+    await memory.write("User prefers vegetarian food and lives in Paris.")
+    result = await memory.read("What does the user eat?")
+    if memory.release == "1.5.1":
+        assert (result.sufficiency, result.warnings, result.open_questions) == (None, None, None)
+        assert "total_events" in await memory.dashboard_overview()
+        assert isinstance(await memory.get_events(), dict)
+        with pytest.raises(cml.UnsupportedOperationError):
+            await memory.consolidation_status()
+    else:
+        assert result.sufficiency == {"sufficient": True, "memories_found": result.total_count}
+        assert (result.warnings, result.open_questions) == ((), ())
+        assert "total_events" not in await memory.dashboard_overview()
+        status = await memory.consolidation_status()
+        assert status["running"] is False
+        with pytest.raises(cml.UnsupportedOperationError, match="get_events"):
+            await memory.get_events()

@@ -1,0 +1,234 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.dashboard_fact_evidence_response import DashboardFactEvidenceResponse
+from ...models.error_response import ErrorResponse
+from ...models.http_validation_error import HTTPValidationError
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    fact_id: str,
+    *,
+    x_tenant_id: None | str | Unset = UNSET,
+    x_user_id: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_tenant_id, Unset):
+        headers["x-tenant-id"] = x_tenant_id
+
+    if not isinstance(x_user_id, Unset):
+        headers["x-user-id"] = x_user_id
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/dashboard/facts/{fact_id}/evidence".format(
+            fact_id=quote(str(fact_id), safe=""),
+        ),
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> DashboardFactEvidenceResponse | ErrorResponse | HTTPValidationError | None:
+    if response.status_code == 200:
+        response_200 = DashboardFactEvidenceResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ErrorResponse.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[DashboardFactEvidenceResponse | ErrorResponse | HTTPValidationError]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    fact_id: str,
+    *,
+    client: AuthenticatedClient,
+    x_tenant_id: None | str | Unset = UNSET,
+    x_user_id: None | str | Unset = UNSET,
+) -> Response[DashboardFactEvidenceResponse | ErrorResponse | HTTPValidationError]:
+    """The memories a fact was distilled from
+
+     Resolves the evidence ids of a fact into memories; ids that no longer resolve are listed separately.
+
+    Args:
+        fact_id (str):
+        x_tenant_id (None | str | Unset):
+        x_user_id (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DashboardFactEvidenceResponse | ErrorResponse | HTTPValidationError]
+    """
+
+    kwargs = _get_kwargs(
+        fact_id=fact_id,
+        x_tenant_id=x_tenant_id,
+        x_user_id=x_user_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    fact_id: str,
+    *,
+    client: AuthenticatedClient,
+    x_tenant_id: None | str | Unset = UNSET,
+    x_user_id: None | str | Unset = UNSET,
+) -> DashboardFactEvidenceResponse | ErrorResponse | HTTPValidationError | None:
+    """The memories a fact was distilled from
+
+     Resolves the evidence ids of a fact into memories; ids that no longer resolve are listed separately.
+
+    Args:
+        fact_id (str):
+        x_tenant_id (None | str | Unset):
+        x_user_id (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DashboardFactEvidenceResponse | ErrorResponse | HTTPValidationError
+    """
+
+    return sync_detailed(
+        fact_id=fact_id,
+        client=client,
+        x_tenant_id=x_tenant_id,
+        x_user_id=x_user_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    fact_id: str,
+    *,
+    client: AuthenticatedClient,
+    x_tenant_id: None | str | Unset = UNSET,
+    x_user_id: None | str | Unset = UNSET,
+) -> Response[DashboardFactEvidenceResponse | ErrorResponse | HTTPValidationError]:
+    """The memories a fact was distilled from
+
+     Resolves the evidence ids of a fact into memories; ids that no longer resolve are listed separately.
+
+    Args:
+        fact_id (str):
+        x_tenant_id (None | str | Unset):
+        x_user_id (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DashboardFactEvidenceResponse | ErrorResponse | HTTPValidationError]
+    """
+
+    kwargs = _get_kwargs(
+        fact_id=fact_id,
+        x_tenant_id=x_tenant_id,
+        x_user_id=x_user_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    fact_id: str,
+    *,
+    client: AuthenticatedClient,
+    x_tenant_id: None | str | Unset = UNSET,
+    x_user_id: None | str | Unset = UNSET,
+) -> DashboardFactEvidenceResponse | ErrorResponse | HTTPValidationError | None:
+    """The memories a fact was distilled from
+
+     Resolves the evidence ids of a fact into memories; ids that no longer resolve are listed separately.
+
+    Args:
+        fact_id (str):
+        x_tenant_id (None | str | Unset):
+        x_user_id (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DashboardFactEvidenceResponse | ErrorResponse | HTTPValidationError
+    """
+
+    return (
+        await asyncio_detailed(
+            fact_id=fact_id,
+            client=client,
+            x_tenant_id=x_tenant_id,
+            x_user_id=x_user_id,
+        )
+    ).parsed
