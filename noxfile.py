@@ -78,7 +78,7 @@ def docs(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def regen(session: nox.Session) -> None:
-    """Regenerate generated/cml_api from openapi/cml-api.yaml with the pinned generator."""
+    """Regenerate generated/cml_api (every release in openapi/) with the pinned generator."""
     session.install("-r", GENERATOR)
     session.run("python", "generator/generate.py", "regen", *session.posargs)
 
@@ -92,7 +92,7 @@ def drift(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def spec(session: nox.Session) -> None:
-    """Refresh openapi/ from a server: `nox -s spec -- --from-url http://HOST:PORT/openapi.json`."""
+    """Refresh a release: `nox -s spec -- --release 2.0.0 --from-url http://HOST/openapi.json`."""
     session.install("-r", GENERATOR)
     session.run("python", "generator/generate.py", "spec", *session.posargs)
 

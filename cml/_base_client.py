@@ -6,6 +6,7 @@ Nothing here does I/O. `_client.py` and `_async_client.py` hold only the send lo
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 import types
@@ -341,18 +342,16 @@ def _event_detail(event: ServerSentEvent) -> object:
 
 
 def _package(release: Release) -> Any:
-    import importlib
-
     return importlib.import_module(release.package)
 
 
 def _public_caller(client: object) -> str | None:
     """The public method of `client` that is running now (named in `UnsupportedOperationError`)."""
-    frame = sys._getframe(1)
+    frame: types.FrameType | None = sys._getframe(1)
     while frame is not None:
         if frame.f_locals.get("self") is client and not frame.f_code.co_name.startswith("_"):
             return frame.f_code.co_name
-        frame = frame.f_back  # type: ignore[assignment]
+        frame = frame.f_back
     return None
 
 

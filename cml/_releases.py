@@ -153,10 +153,10 @@ class Identification:
 def identify(document: Mapping[str, Any]) -> Identification:
     """Match a server's `/openapi.json` against every supported release."""
     served = signature(document)
-    scored = []
+    scored: list[tuple[int, int, str, tuple[str, ...]]] = []
     for version in SUPPORTED_RELEASES:
         known = get_release(version).fingerprint()
-        differences = [
+        differences = (
             *(
                 f"missing operation {op}"
                 for op in sorted(known["operations"] - served["operations"])
@@ -168,9 +168,10 @@ def identify(document: Mapping[str, Any]) -> Identification:
                 f"extra field {f}"
                 for f in sorted(served["fields"] - known["fields"] - known["sdk_fields"])
             ),
-        ]
-        scored.append((len(differences), -len(scored), version, tuple(differences)))
-    count, _, closest, differences = min(scored)
+        )
+        # Fewest differences wins; on a tie, the newer release.
+        scored.append((len(differences), -len(scored), version, differences))
+    count, _, closest, found = min(scored)
     return Identification(
-        release=closest if count == 0 else None, closest=closest, differences=differences
+        release=closest if count == 0 else None, closest=closest, differences=found
     )

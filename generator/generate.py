@@ -35,7 +35,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import overlay  # noqa: E402
+import overlay
 
 ROOT = Path(__file__).resolve().parent.parent
 OPENAPI = ROOT / "openapi"
@@ -295,7 +295,12 @@ def generate_release(release: Release, output: Path, openapi: Path = OPENAPI) ->
         source = Path(tmp) / BUNDLED_SPEC
         source.write_text(bundled, encoding="utf-8")
         config = Config.from_sources(
-            ConfigFile(**settings), MetaType.NONE, source, "utf-8", overwrite=False, output_path=output
+            ConfigFile(**settings),
+            MetaType.NONE,
+            source,
+            "utf-8",
+            overwrite=False,
+            output_path=output,
         )
         data = GeneratorData.from_dict(document, config=config)
         if not isinstance(data, GeneratorData):
@@ -307,7 +312,9 @@ def generate_release(release: Release, output: Path, openapi: Path = OPENAPI) ->
         problems = list(project.build())
     if problems:
         details = "\n".join(f"  {p.level.value}: {p.header}: {p.detail}" for p in problems)
-        raise SystemExit(f"openapi-python-client reported problems for {release.version}:\n{details}")
+        raise SystemExit(
+            f"openapi-python-client reported problems for {release.version}:\n{details}"
+        )
     # PEP 561: the generated client is typed; openapi-python-client only writes this with metadata.
     (output / "py.typed").write_text("", encoding="utf-8")
     (output / BUNDLED_SPEC).write_text(bundled, encoding="utf-8")

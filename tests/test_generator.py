@@ -279,6 +279,4 @@ with cml.EmbeddedCognitiveMemoryLayer(":memory:", embedder="none") as memory:
 """
     result = _run(project, "-c", probe, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "unsupported: get_sessions() is not available on CML server 2.1.0" in (
-        result.stdout
-    )
+    assert "unsupported: get_sessions() is not available on CML server 2.1.0" in (result.stdout)

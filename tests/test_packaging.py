@@ -48,8 +48,9 @@ print(json.dumps({
     "cml_file": cml.__file__,
     "cml_api_file": cml_api.__file__,
     "version": cml.__version__,
-    "api_version": cml_api.__api_version__,
-    "spec_sha256": cml_api.__spec_sha256__,
+    "api_version": cml.__api_version__,
+    "releases": cml_api.RELEASES,
+    "spec_sha256": cml.__spec_sha256__,
     "typed": {name: resources.files(name).joinpath("py.typed").is_file()
               for name in ("cml", "cml_api")},
 }))
@@ -138,9 +139,10 @@ def test_the_installed_packages_come_from_the_wheel(installed: Installed, probe:
     assert probe["typed"] == {"cml": True, "cml_api": True}
     assert probe["version"] == cml.__version__
     assert probe["api_version"] == cml.__api_version__
-    # The hash is of the spec's bytes as committed in openapi/, which the wheel does not carry.
-    spec = ROOT / "openapi" / "cml-api.yaml"
-    assert probe["spec_sha256"] == hashlib.sha256(spec.read_bytes()).hexdigest()
+    assert list(probe["releases"]) == list(cml.__api_versions__)
+    # The hash is of the document the default release was generated from, bundled beside it.
+    bundled = ROOT / "generated" / "cml_api" / "v2_0_0" / "openapi.json"
+    assert probe["spec_sha256"] == hashlib.sha256(bundled.read_bytes()).hexdigest()
 
 
 def test_quickstart_runs_from_the_installed_wheel(installed: Installed) -> None:
@@ -166,7 +168,7 @@ def test_quickstart_uses_the_semantic_embedder(installed: Installed) -> None:
 def test_cli_version_names_the_package_and_the_api(installed: Installed) -> None:
     output = _run(installed.cml, "--version", cwd=installed.work)
     assert f"py-cml {cml.__version__}" in output
-    assert f"CML API {cml.__api_version__}" in output
+    assert f"CML server releases {', '.join(cml.__api_versions__)}" in output
 
 
 @pytest.fixture
@@ -184,8 +186,9 @@ def test_cml_serve_from_the_wheel_serves_the_packaged_spec(served: str, probe: A
         served_spec = http.get("/openapi.json").json()
     assert health["status"] == "healthy"
     assert (health["version"], health["api_version"]) == (cml.__version__, cml.__api_version__)
-    packaged = Path(probe["cml_api_file"]).parent / "openapi.json"
+    packaged = Path(probe["cml_api_file"]).parent / "v2_0_0" / "openapi.json"
     assert served_spec == json.loads(packaged.read_text(encoding="utf-8"))
     assert served_spec["info"]["version"] == cml.__api_version__
     # ... and it is the document of this checkout, not a stale one.
-    assert packaged.read_bytes() == (ROOT / "generated" / "cml_api" / "openapi.json").read_bytes()
+    committed = ROOT / "generated" / "cml_api" / "v2_0_0" / "openapi.json"
+    assert packaged.read_bytes() == committed.read_bytes()

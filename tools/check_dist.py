@@ -25,9 +25,11 @@ WHEEL_REQUIRED = (
     "cml/py.typed",  # PEP 561: type checkers read cml's annotations only with this marker
     "cml/embedded/_assets/minilm-tokenizer.json",  # the default embedder's tokenizer
     "cml/embedded/_assets/NOTICE.md",  # where that tokenizer comes from, and its licence
-    "cml_api/__init__.py",  # __api_version__ and __spec_sha256__
+    "cml_api/__init__.py",  # the index of server releases
     "cml_api/py.typed",
-    "cml_api/openapi.json",  # served by `cml serve` at /openapi.json
+    # Each release's document: served by `cml serve`, compared by check_server().
+    "cml_api/v1_5_1/openapi.json",
+    "cml_api/v2_0_0/openapi.json",
 )
 
 # What building the wheel from the sdist needs, and what regenerates and checks the package.
@@ -37,10 +39,13 @@ SDIST_REQUIRED = (
     "CHANGELOG.md",
     "cml/_version.py",
     "cml/py.typed",
-    "generated/cml_api/openapi.json",
+    "generated/cml_api/v2_0_0/openapi.json",
     "generated/cml_api/py.typed",
-    "openapi/cml-api.yaml",
+    "openapi/overlay.yaml",
+    "openapi/1.5.1/server.yaml",
+    "openapi/2.0.0/server.yaml",
     "generator/generate.py",
+    "generator/overlay.py",
 )
 
 
