@@ -177,7 +177,9 @@ class BaseClient:
         """
         endpoint = self._endpoint(call)
         try:
-            args: dict[str, Any] = dict(endpoint._get_kwargs(**call.kwargs))
+            args: dict[str, Any] = dict(
+                endpoint._get_kwargs(**self._release.arguments(call.kwargs))
+            )
             has_body = "json" in args
             if has_body:
                 # Serialized here, not by httpx: a value JSON cannot carry (a set, NaN, a lone

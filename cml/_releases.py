@@ -64,6 +64,16 @@ class Release:
         """The generated module of `operation` (KeyError when this release lacks it)."""
         return _module(f"{self.package}.api.{self.operations[operation]}.{operation}")
 
+    def arguments(self, kwargs: Mapping[str, Any]) -> dict[str, Any]:
+        """`kwargs` for one of this release's endpoint functions.
+
+        Calls are built once for every release, so an argument left out is some release's
+        `UNSET`; each release's functions recognise only their own, and would send another's
+        as a value (`?tenant_id=<Unset>`). Request bodies are models that serialize themselves.
+        """
+        unset = _module(f"{self.package}.types").UNSET
+        return {k: unset if isinstance(v, unset_types()) else v for k, v in kwargs.items()}
+
     def model(self, name: str) -> Any:
         """A generated model class of this release, by name."""
         return getattr(_module(f"{self.package}.models"), name)

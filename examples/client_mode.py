@@ -1,6 +1,7 @@
 """Client mode: the same API against a CML server over HTTP.
 
-Start a local server first (or point CML_BASE_URL at a CML 1.5.1 server):
+Start a local server first (or point CML_BASE_URL at a CML 2.0.0 server;
+for a 1.5.1 server set CML_API_VERSION=1.5.1):
 
     cml serve --db /tmp/cml.db &
     CML_BASE_URL=http://127.0.0.1:8000 python examples/client_mode.py

@@ -9,6 +9,8 @@ from uuid import UUID
 
 import pytest
 
+import cml
+
 from .conftest import ADMIN_KEY, Run
 
 PARIS = "User prefers vegetarian food and lives in Paris."
@@ -119,11 +121,11 @@ def test_health_matches(run: Run, target: list[str]) -> None:
     document = result.json()
     assert document["health"]["status"] == "healthy"
     assert document["check"]["status"] == "match"
-    assert document["check"]["client_api_version"] == "1.5.1"
+    assert document["check"]["client_api_version"] == cml.__api_version__
     text = run("health", *target)
     assert text.code == 0
     assert "healthy" in text.out
-    assert "match: server API 1.5.1 is compatible with client API 1.5.1" in text.out
+    assert f"match: the server runs CML {cml.__api_version__}, which matches" in text.out
 
 
 def test_consolidate(run: Run, target: list[str]) -> None:
@@ -212,6 +214,8 @@ def test_serve_keeps_its_flags(run: Run, monkeypatch: pytest.MonkeyPatch) -> Non
     assert run("serve").code == 0
     assert run("serve", "--host", "::1", "--port", "9000", "--db", "s.db").code == 0
     assert run("--db", "top.db", "--embedder", "none", "serve", "--log-level", "debug").code == 0
+    assert run("serve", "--api-version", "1.5.1").code == 0
+    assert run("serve", "--api-version", "9.9.9").code == 2  # not a supported release
     assert calls == [
         {
             "host": "127.0.0.1",
@@ -221,9 +225,11 @@ def test_serve_keeps_its_flags(run: Run, monkeypatch: pytest.MonkeyPatch) -> Non
             "admin_api_key": "env-admin-key-123",
             "embedder": "default",
             "log_level": "info",
+            "api_version": None,  # the newest supported release
         },
         {**calls[0], "host": "::1", "port": 9000, "db_path": "s.db"},
         {**calls[0], "db_path": "top.db", "embedder": "none", "log_level": "debug"},
+        {**calls[0], "api_version": "1.5.1"},
     ]
 
 

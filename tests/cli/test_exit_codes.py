@@ -11,7 +11,7 @@ import pytest
 from local_server import LocalServer
 
 import cml
-from cml.server.app import create_app
+from cml.embedded.engine import Engine
 
 from .conftest import ADMIN_KEY, USER_KEY, Run, free_port
 
@@ -55,45 +55,33 @@ def test_wrong_key_fails_without_showing_any_key(
 
 
 @pytest.fixture
-def newer_server(tmp_path: Path) -> Iterator[LocalServer]:
-    """The real local server, except that its health says it speaks API 2.0.0."""
-    app = create_app(tmp_path / "newer.db", embedder="none")
-
-    async def speaks_2_0(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["path"] != "/api/v1/health":
-            await app(scope, receive, send)
-            return
-
-        async def send_rewritten(message: Any) -> None:
-            if message["type"] == "http.response.body" and message.get("body"):
-                health = json.loads(message["body"])
-                health.update(version="2.0.0", api_version="2.0.0")
-                message = {**message, "body": json.dumps(health).encode()}
-            elif message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message["headers"] if k != b"content-length"]
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await app(scope, receive, send_rewritten)
-
-    assert app.engine is not None
-    with LocalServer(speaks_2_0) as running:
+def older_server(tmp_path: Path) -> Iterator[LocalServer]:
+    """The real local server, serving CML 1.5.1 (its routes, fields and document)."""
+    engine = Engine(tmp_path / "older.db", embedder="none")
+    with LocalServer.for_engine(
+        engine, api_key=None, admin_api_key=None, api_version="1.5.1"
+    ) as running:
         yield running
-    # The app closes its engine at lifespan shutdown, which LocalServer does not run.
-    app.engine.close()
+    engine.close()
 
 
-def test_version_mismatch_exits_3(run: Run, newer_server: LocalServer) -> None:
-    result = run("--url", newer_server.url, "health")
+def test_release_mismatch_exits_3(run: Run, older_server: LocalServer) -> None:
+    result = run("--url", older_server.url, "health")
     assert result.code == 3
-    assert "mismatch: server API 2.0.0 is INCOMPATIBLE with client API 1.5.1" in result.out
-    document = run("--url", newer_server.url, "health", "--json")
+    assert "mismatch: the server runs CML 1.5.1, which does NOT match the client's pin (2.0.0)" in (
+        result.out
+    )
+    document = run("--url", older_server.url, "health", "--json")
     assert document.code == 3
     check = document.json()["check"]
     assert (check["status"], check["compatible"]) == ("mismatch", False)
-    assert check["server_api_version"] == "2.0.0"
-    # Other commands still work against it: only health judges the version.
-    assert run("--url", newer_server.url, "stats").code == 0
+    assert check["server_api_version"] == "1.5.1"
+    # Pinned to the server's release, the same check passes.
+    pinned = run("--url", older_server.url, "--api-version", "1.5.1", "health")
+    assert pinned.code == 0, pinned.out + pinned.err
+    assert "match: the server runs CML 1.5.1" in pinned.out
+    # Other commands still work against it: only health judges the release.
+    assert run("--url", older_server.url, "stats").code == 0
 
 
 @pytest.mark.parametrize(
@@ -126,7 +114,7 @@ def test_help_and_version(run: Run) -> None:
     assert "line number" in run("import", "--help").out
     version = run("--version")
     assert version.code == 0
-    assert version.out.strip() == f"py-cml {cml.__version__} (CML API {cml.__api_version__})"
+    assert version.out.strip() == f"py-cml {cml.__version__} (CML server releases 1.5.1, 2.0.0)"
 
 
 def test_invalid_request_is_a_cml_error(run: Run, tmp_path: Path) -> None:

@@ -17,21 +17,50 @@ from scenarios.conftest import LocalServer
 import cml
 from cml._exceptions import CMLError, ServerError
 from cml.embedded.embedders import Embedder
+from cml.embedded.engine import Engine
 from cml.server._api import load_spec
 from cml.server._schema import SchemaValidator
 
 from .conftest import ADMIN_KEY, USER_KEY
 
 TENANT = "default"
-SPEC = load_spec()
-VALIDATOR = SchemaValidator(SPEC)
-ADMIN_OPERATIONS = {
-    op["operationId"]: (method.upper(), path, op)
-    for path, item in SPEC["paths"].items()
-    for method, op in item.items()
-    if isinstance(op, dict) and op.get("x-cml-admin-only")
-}
-ADMIN_OPERATIONS.pop("delete_all_memories")  # a core route, tested with the others
+
+
+def _admin_operations(release: str) -> dict[str, tuple[str, str, dict[str, Any]]]:
+    spec = load_spec(release)
+    operations = {
+        op["operationId"]: (method.upper(), path, op)
+        for path, item in spec["paths"].items()
+        for method, op in item.items()
+        if isinstance(op, dict) and op.get("x-cml-admin-only")
+    }
+    operations.pop("delete_all_memories")  # a core route, tested with the others
+    return operations
+
+
+RELEASE_OPERATIONS = {release: _admin_operations(release) for release in cml.__api_versions__}
+VALIDATORS = {release: SchemaValidator(load_spec(release)) for release in cml.__api_versions__}
+# Every admin operation of any release, for building requests (same path in every release).
+ADMIN_OPERATIONS = {k: v for ops in RELEASE_OPERATIONS.values() for k, v in ops.items()}
+
+
+@pytest.fixture
+def release() -> str:
+    """The release served: 1.5.1, which has every dashboard view but one; a test that
+    parametrizes `release` runs against each."""
+    return "1.5.1"
+
+
+@pytest.fixture
+def server(tmp_path: Path, embedder: Embedder, release: str) -> Iterator[LocalServer]:
+    """The local server, serving `release`."""
+    engine = Engine(tmp_path / "server.db", embedder=embedder)
+    with LocalServer.for_engine(
+        engine, api_key=USER_KEY, admin_api_key=ADMIN_KEY, api_version=release
+    ) as running:
+        yield running
+    engine.close()
+
 
 SEED = [
     "Alice works at Acme Corp and lives in Berlin.",
@@ -43,17 +72,23 @@ SEED = [
 ]
 
 
-def _client(server: LocalServer) -> cml.CognitiveMemoryLayer:
+def _client(server: LocalServer, release: str = "1.5.1") -> cml.CognitiveMemoryLayer:
     return cml.CognitiveMemoryLayer(
-        api_key=USER_KEY, admin_api_key=ADMIN_KEY, base_url=server.url, max_retries=0
+        api_key=USER_KEY,
+        admin_api_key=ADMIN_KEY,
+        base_url=server.url,
+        max_retries=0,
+        api_version=release,
     )
 
 
 @pytest.fixture
-def seeded(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalServer]:
+def seeded(
+    server: LocalServer, release: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[LocalServer]:
     for name in ("CML_API_KEY", "CML_ADMIN_API_KEY", "CML_BASE_URL", "CML_TENANT_ID"):
         monkeypatch.delenv(name, raising=False)
-    with _client(server) as client:
+    with _client(server, release) as client:
         session = client.create_session(name="trip planning")
         for n, text in enumerate(SEED):
             client.write(
@@ -76,11 +111,14 @@ def http(seeded: LocalServer) -> Iterator[httpx.Client]:
         yield client
 
 
-def _schema_errors(operation: str, status: int, payload: Any) -> list[dict[str, Any]]:
-    response = ADMIN_OPERATIONS[operation][2]["responses"][str(status)]
-    response = VALIDATOR.resolve(response)
+def _schema_errors(
+    operation: str, status: int, payload: Any, release: str = "1.5.1"
+) -> list[dict[str, Any]]:
+    validator = VALIDATORS[release]
+    response = RELEASE_OPERATIONS[release][operation][2]["responses"][str(status)]
+    response = validator.resolve(response)
     schema = response["content"]["application/json"]["schema"]
-    return VALIDATOR.errors(payload, schema, ("response",))
+    return validator.errors(payload, schema, ("response",))
 
 
 def _call(
@@ -96,25 +134,37 @@ def _call(
     return http.request(method, url, params=query, json=body)
 
 
-def _ok(http: httpx.Client, operation: str, **request: Any) -> Any:
+def _ok(http: httpx.Client, operation: str, release: str = "1.5.1", **request: Any) -> Any:
     response = _call(http, operation, **request)
     assert response.status_code == 200, (operation, response.text)
     payload = response.json()
-    assert _schema_errors(operation, 200, payload) == [], operation
+    assert _schema_errors(operation, 200, payload, release) == [], operation
     return payload
 
 
+@pytest.mark.parametrize("release", cml.__api_versions__)
 def test_every_dashboard_operation_answers_with_its_schema(
-    http: httpx.Client, seeded: LocalServer
+    http: httpx.Client, seeded: LocalServer, release: str
 ) -> None:
+    """Every admin operation of the served release answers with that release's schema; the
+    operations the release lacks are not served at all."""
     engine = seeded.engine
     memory_id = engine.store.execute("SELECT id FROM memories ORDER BY rowid").fetchone()[0]
     fact_id = engine.store.execute("SELECT id FROM facts ORDER BY rowid").fetchone()[0]
+    served = RELEASE_OPERATIONS[release]
     done: set[str] = set()
+    absent: set[str] = set()
 
     def ok(operation: str, **request: Any) -> Any:
+        if operation not in served:
+            absent.add(operation)
+            assert _call(http, operation, **request).status_code == 404, operation
+            return None
         done.add(operation)
-        return _ok(http, operation, **request)
+        return _ok(http, operation, release, **request)
+
+    status = ok("consolidation_status")
+    assert status is None or status["last_run"] is None
 
     consolidation = ok("dashboard_consolidate", body={"tenant_id": TENANT, "user_id": "alice"})
     reconsolidation = ok("dashboard_reconsolidate", body={"tenant_id": TENANT})
@@ -171,7 +221,8 @@ def test_every_dashboard_operation_answers_with_its_schema(
     assert "SQLite" in unsupported.json()["detail"]
     ok("dashboard_reset_database")
 
-    assert done == set(ADMIN_OPERATIONS)
+    assert done == set(served)
+    assert absent == set(ADMIN_OPERATIONS) - set(served)
 
 
 def test_dashboard_routes_need_the_admin_key_and_the_csrf_header(http: httpx.Client) -> None:

@@ -55,6 +55,7 @@ def test_every_setting_is_read_from_the_environment() -> None:
         "CML_MAX_RETRIES": "0",
         "CML_RETRY_DELAY": "0.25",
         "CML_VERIFY_SSL": "false",
+        "CML_API_VERSION": "1.5.1",
     }
     assert set(env) == set(ENV_VARS.values())
     config = resolve(env=env)
@@ -67,6 +68,7 @@ def test_every_setting_is_read_from_the_environment() -> None:
         max_retries=0,
         retry_delay=0.25,
         verify_ssl=False,
+        api_version="1.5.1",
     )
 
 
