@@ -26,6 +26,7 @@ from schemathesis.checks import (
 )
 from schemathesis.core.failures import FailureGroup
 
+import cml
 from cml.embedded.engine import Engine
 from cml.server._api import load_spec
 from cml.server.app import create_app
@@ -35,22 +36,36 @@ from ._support import ADMIN_KEY, USER_KEY
 HEADERS = {"X-API-Key": ADMIN_KEY, "X-Requested-With": "XMLHttpRequest"}
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 MAX_EXAMPLES = 15
-SPEC = load_spec()
+LATEST = cml.__api_version__
+SPECS = {release: load_spec(release) for release in cml.__api_versions__}
+SPEC = SPECS[LATEST]
 
 
 def _operations() -> list[Any]:
+    """Every operation of the newest release, and those an older release has that it lacks,
+    each against a server serving a release that has it."""
     found = []
-    for path, item in SPEC["paths"].items():
-        for method, operation in item.items():
-            if method not in ("get", "put", "post", "delete", "patch"):
-                continue
-            label = f"{method.upper()} {path}"
-            found.append(pytest.param(method.upper(), path, GenerationMode.POSITIVE, id=label))
-            inputs = operation.get("parameters") or operation.get("requestBody")
-            # An operation without parameters or body (GET /health) has no invalid request.
-            if inputs:
-                negative = GenerationMode.NEGATIVE
-                found.append(pytest.param(method.upper(), path, negative, id=f"{label} negative"))
+    seen: set[tuple[str, str]] = set()
+    for release in sorted(SPECS, key=lambda r: r != LATEST):
+        for path, item in SPECS[release]["paths"].items():
+            for method, operation in item.items():
+                if method not in ("get", "put", "post", "delete", "patch"):
+                    continue
+                if (method, path) in seen:
+                    continue
+                seen.add((method, path))
+                label = f"{method.upper()} {path}" + ("" if release == LATEST else f" ({release})")
+                positive = GenerationMode.POSITIVE
+                found.append(pytest.param(release, method.upper(), path, positive, id=label))
+                inputs = operation.get("parameters") or operation.get("requestBody")
+                # An operation without parameters or body (GET /health) has no invalid request.
+                if inputs:
+                    negative = GenerationMode.NEGATIVE
+                    found.append(
+                        pytest.param(
+                            release, method.upper(), path, negative, id=f"{label} negative"
+                        )
+                    )
     return found
 
 
@@ -58,12 +73,30 @@ OPERATIONS = _operations()
 
 
 @pytest.fixture(scope="module")
-def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    engine = Engine(tmp_path_factory.mktemp("schemathesis") / "st.db", embedder="none")
-    engine.write("default", "The user likes green tea and lives in Lisbon.")
-    app = create_app(engine=engine, api_key=USER_KEY, admin_api_key=ADMIN_KEY)
-    yield schemathesis.openapi.from_asgi("/openapi.json", app)
-    engine.close()
+def api_schemas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Each release's schema, over a local server serving that release (made on first use)."""
+    engines: list[Engine] = []
+
+    class Schemas(dict[str, Any]):
+        def __missing__(self, release: str) -> Any:
+            folder = tmp_path_factory.mktemp(f"schemathesis-{release}")
+            engine = Engine(folder / "st.db", embedder="none")
+            engines.append(engine)
+            engine.write("default", "The user likes green tea and lives in Lisbon.")
+            app = create_app(
+                engine=engine, api_key=USER_KEY, admin_api_key=ADMIN_KEY, api_version=release
+            )
+            self[release] = schemathesis.openapi.from_asgi("/openapi.json", app)
+            return self[release]
+
+    yield Schemas()
+    for engine in engines:
+        engine.close()
+
+
+@pytest.fixture
+def api_schema(api_schemas: dict[str, Any]) -> Any:
+    return api_schemas[LATEST]
 
 
 def _event_validators() -> dict[str, Any]:
@@ -97,7 +130,7 @@ def _check_event_stream(text: str) -> None:
     assert all(kind == "message" for kind in kinds[:-1])
 
 
-def _validate(case: Any) -> None:
+def _validate(case: Any, release: str = LATEST) -> None:
     response = case.call(headers=HEADERS)
     checks = CHECKS
     if response.headers.get("content-type", [""])[0].startswith("text/event-stream"):
@@ -106,7 +139,8 @@ def _validate(case: Any) -> None:
         # here instead, against the spec's own `x-sse-events` schemas.
         checks = [not_a_server_error, status_code_conformance]
         _check_event_stream(response.text)
-    documented = SPEC["paths"][case.operation.path][case.operation.method.lower()]["responses"]
+    operation = SPECS[release]["paths"][case.operation.path][case.operation.method.lower()]
+    documented = operation["responses"]
     if response.status_code == 501 and "501" in documented:
         # A documented "not implemented here" (GET /dashboard/graph/neo4j-config: no Neo4j on a
         # local server) is the contract, not a crash; status and body are still checked.
@@ -114,9 +148,11 @@ def _validate(case: Any) -> None:
     case.validate_response(response, checks=checks, headers=HEADERS)
 
 
-@pytest.mark.parametrize(("method", "path", "mode"), OPERATIONS)
-def test_operation_conforms(api_schema: Any, method: str, path: str, mode: GenerationMode) -> None:
-    strategy = api_schema[path][method].as_strategy(generation_mode=mode)
+@pytest.mark.parametrize(("release", "method", "path", "mode"), OPERATIONS)
+def test_operation_conforms(
+    api_schemas: dict[str, Any], release: str, method: str, path: str, mode: GenerationMode
+) -> None:
+    strategy = api_schemas[release][path][method].as_strategy(generation_mode=mode)
 
     @settings(
         max_examples=MAX_EXAMPLES,
@@ -127,14 +163,15 @@ def test_operation_conforms(api_schema: Any, method: str, path: str, mode: Gener
     )
     @given(case=strategy)
     def run(case: Any) -> None:
-        _validate(case)
+        _validate(case, release)
 
     run()
 
 
 def test_every_operation_is_covered() -> None:
-    operations = {(p.values[0], p.values[1]) for p in OPERATIONS}
-    assert len(operations) == 62
+    operations = {(p.values[1], p.values[2]) for p in OPERATIONS}
+    # 58 in 2.0.0, and the 5 of 1.5.1 that 2.0.0 removed.
+    assert len(operations) == 63
 
 
 def test_the_checks_can_fail(api_schema: Any) -> None:
