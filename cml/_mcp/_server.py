@@ -1,0 +1,112 @@
+"""The MCP server over one client: its tools and resources, and the two transports."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from typing import Any, Literal
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ResourceError
+
+from .. import CMLError, CognitiveMemoryLayer, __version__
+from ._tools import add_tools, memory_json
+
+__all__ = ["Transport", "build_server", "is_loopback", "run"]
+
+Transport = Literal["stdio", "http"]
+
+INSTRUCTIONS = """\
+Long-term memory for this user, kept across conversations (py-cml, the Cognitive Memory Layer).
+Before answering, call `recall` (or `context_for_message` once per user message) and use what
+it returns. Store new durable facts, preferences and decisions with `remember`, one per call.
+Correct memories with `update_memory`; remove them with `forget` (dry_run first)."""
+
+
+def _resource_errors(exc: CMLError) -> ResourceError:
+    hint = f" ({exc.hint})" if exc.hint else ""
+    return ResourceError(f"{type(exc).__name__}: {exc.message}{hint}")
+
+
+def build_server(client: CognitiveMemoryLayer) -> MCPServer[Any]:
+    """An MCP server whose tools and resources work on `client` (embedded or a server)."""
+    server: MCPServer[Any] = MCPServer(
+        "cml", title="Cognitive Memory Layer", version=__version__, instructions=INSTRUCTIONS
+    )
+    add_tools(server, client)
+
+    @server.resource(
+        "cml://stats",
+        name="stats",
+        title="Memory statistics",
+        description="Counts of the stored memories, by type and status.",
+        mime_type="application/json",
+    )
+    def stats() -> str:
+        try:
+            result = client.stats()
+        except CMLError as exc:
+            raise _resource_errors(exc) from None
+        return json.dumps(
+            {
+                "total_memories": result.total_memories,
+                "active_memories": result.active_memories,
+                "by_type": dict(result.by_type),
+            }
+        )
+
+    @server.resource(
+        "cml://session/{session_id}",
+        name="session",
+        title="A conversation session",
+        description="A session's messages, tool results, scratch pad and context block.",
+        mime_type="application/json",
+    )
+    def session(session_id: str) -> str:
+        try:
+            result = client.get_session_context(session_id)
+        except CMLError as exc:
+            raise _resource_errors(exc) from None
+        return json.dumps(
+            {
+                "session_id": result.session_id,
+                "messages": [memory_json(item) for item in result.messages],
+                "context": result.context_string,
+            }
+        )
+
+    return server
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def run(
+    client: CognitiveMemoryLayer,
+    *,
+    transport: Transport = "stdio",
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    log_level: str = "warning",
+) -> None:
+    """Serve the memory tools until stopped: over stdin/stdout, or streamable HTTP on `host`.
+
+    The HTTP endpoint has no authentication of its own, so only loopback addresses are allowed.
+    """
+    server = build_server(client)
+    if transport == "stdio":
+        server.run("stdio")
+        return
+    if not is_loopback(host):
+        raise ValueError(
+            f"refusing to serve MCP on {host}: the endpoint has no authentication, so it "
+            "listens on loopback addresses only (127.0.0.1, ::1, localhost)"
+        )
+    server.settings.log_level = log_level.upper()  # type: ignore[assignment]
+    server.run("streamable-http", host=host, port=port)
