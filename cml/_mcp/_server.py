@@ -15,6 +15,13 @@ from ._tools import add_tools, memory_json
 __all__ = ["Transport", "build_server", "is_loopback", "run"]
 
 Transport = Literal["stdio", "http"]
+_LEVELS: dict[str, Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]] = {
+    "debug": "DEBUG",
+    "info": "INFO",
+    "warning": "WARNING",
+    "error": "ERROR",
+    "critical": "CRITICAL",
+}
 
 INSTRUCTIONS = """\
 Long-term memory for this user, kept across conversations (py-cml, the Cognitive Memory Layer).
@@ -28,10 +35,18 @@ def _resource_errors(exc: CMLError) -> ResourceError:
     return ResourceError(f"{type(exc).__name__}: {exc.message}{hint}")
 
 
-def build_server(client: CognitiveMemoryLayer) -> MCPServer[Any]:
-    """An MCP server whose tools and resources work on `client` (embedded or a server)."""
+def build_server(client: CognitiveMemoryLayer, *, log_level: str = "warning") -> MCPServer[Any]:
+    """An MCP server whose tools and resources work on `client` (embedded or a server).
+
+    `log_level` is the SDK's (it logs to stderr, which a host keeps as the server's log): at
+    "info" it notes every call and every request the client makes.
+    """
     server: MCPServer[Any] = MCPServer(
-        "cml", title="Cognitive Memory Layer", version=__version__, instructions=INSTRUCTIONS
+        "cml",
+        title="Cognitive Memory Layer",
+        version=__version__,
+        instructions=INSTRUCTIONS,
+        log_level=_LEVELS.get(log_level.lower(), "WARNING"),
     )
     add_tools(server, client)
 
@@ -99,7 +114,7 @@ def run(
 
     The HTTP endpoint has no authentication of its own, so only loopback addresses are allowed.
     """
-    server = build_server(client)
+    server = build_server(client, log_level=log_level)
     if transport == "stdio":
         server.run("stdio")
         return
@@ -108,5 +123,4 @@ def run(
             f"refusing to serve MCP on {host}: the endpoint has no authentication, so it "
             "listens on loopback addresses only (127.0.0.1, ::1, localhost)"
         )
-    server.settings.log_level = log_level.upper()  # type: ignore[assignment]
     server.run("streamable-http", host=host, port=port)

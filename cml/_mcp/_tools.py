@@ -20,7 +20,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 from pydantic import Field
 
-from .. import CMLError, CognitiveMemoryLayer, MemoryItem, MemoryType
+from .. import CMLError, CognitiveMemoryLayer, InvalidRequestError, MemoryItem, MemoryType
 
 __all__ = ["add_tools", "memory_json", "tool_errors"]
 
@@ -49,7 +49,10 @@ MemoryTypeName = Literal[
 
 
 def tool_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Turn a CML error into an MCP tool error with its type and message (plus its hint)."""
+    """Turn a CML error into an MCP tool error with its type and message (plus its hint).
+
+    The SDK puts "Error executing tool NAME: " before the message.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -264,7 +267,7 @@ def add_tools(server: MCPServer[Any], client: CognitiveMemoryLayer) -> None:
         ] = False,
     ) -> dict[str, Any]:
         if not memory_ids and query is None:
-            raise ToolError("InvalidRequestError: give memory_ids, a query, or both")
+            raise InvalidRequestError("give memory_ids, a query, or both")
         if dry_run:
             matched = client.preview_forget(query=query) if query is not None else []
             chosen = {str(i) for i in memory_ids or ()}
@@ -306,7 +309,7 @@ def add_tools(server: MCPServer[Any], client: CognitiveMemoryLayer) -> None:
         ] = None,
     ) -> dict[str, Any]:
         if text is None and feedback is None and importance is None and metadata is None:
-            raise ToolError("InvalidRequestError: give text, feedback, importance or metadata")
+            raise InvalidRequestError("give text, feedback, importance or metadata")
         result = client.update(
             memory_id, text=text, feedback=feedback, importance=importance, metadata=metadata
         )
