@@ -311,4 +311,9 @@ def _mcp_parser(commands: Any) -> None:
     )
     mcp.add_argument("--host", default="127.0.0.1", help="http: a loopback address")
     mcp.add_argument("--port", type=_port, default=8765, help="http: the port (default 8765)")
-    mcp.add_argument("--log-level", default="warning", help="http: uvicorn's log level")
+    mcp.add_argument(
+        "--log-level",
+        default="warning",
+        choices=["debug", "info", "warning", "error", "critical"],
+        help="what the server logs on stderr (default warning; info: every call)",
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from typing import Any, Literal
 
@@ -93,13 +92,12 @@ def build_server(client: CognitiveMemoryLayer, *, log_level: str = "warning") ->
     return server
 
 
+# The addresses for which the SDK turns on its DNS-rebinding check of the Host header.
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return host in LOOPBACK
 
 
 def run(

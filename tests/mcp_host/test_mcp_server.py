@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -314,3 +315,32 @@ def test_the_memory_type_choices_are_the_models() -> None:
     from cml._mcp._tools import MemoryTypeName
 
     assert set(get_args(MemoryTypeName)) == {t.value for t in MemoryType}
+
+
+@pytest.fixture
+def documented() -> list[Any]:
+    """The JSON configuration snippets of docs/mcp.md, in order."""
+    docs = Path(__file__).resolve().parents[2] / "docs" / "mcp.md"
+    markdown = docs.read_text(encoding="utf-8")
+    return [json.loads(block) for block in re.findall(r"```json\n(.*?)```", markdown, re.S)]
+
+
+async def test_the_documented_desktop_configuration_works(
+    tmp_path: Path, documented: list[Any]
+) -> None:
+    """docs/mcp.md's desktop snippet, as a host would run it (only the paths are local)."""
+    entry = documented[0]["mcpServers"]["memory"]
+    assert entry["command"] == "cml"
+    script = str(Path(sys.executable).with_name("cml"))  # the installed console script
+    db = str(tmp_path / "memory.db")
+    args = [db if a.endswith("memory.db") else a for a in entry["args"]]
+    async with Client(StdioServerParameters(command=script, args=args, env=_env())) as client:
+        assert {tool.name for tool in (await client.list_tools()).tools} == TOOLS
+        stored = await _call(client, "remember", {"text": PARIS})
+    assert stored["stored"] is True
+    with EmbeddedCognitiveMemoryLayer(db, embedder="none") as memory:
+        assert memory.stats().total_memories == 1
+    # The other snippets are valid JSON with the fields their hosts need.
+    ide, http = documented[1:3]
+    assert ide["servers"]["memory"]["args"][-1] == "mcp"
+    assert http["servers"]["memory"]["url"].endswith(":8765/mcp")
