@@ -8,7 +8,7 @@ import socket
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from .._client import CognitiveMemoryLayer
 from .._exceptions import CMLError, ConfigurationError
@@ -150,17 +150,20 @@ def _run(args: argparse.Namespace, out: Output) -> int:
         return _serve(args)
     if args.command == "mcp":
         import mcp  # noqa: F401  (a missing extra is reported before the store is opened)
-    with (
-        _lexical_note(args.command),
-        open_target(
-            url=args.url,
-            db=args.db,
-            tenant=args.tenant,
-            namespace=args.namespace,
-            embedder=args.embedder,
-            create=args.create,
-        ) as client,
-    ):
+    with ExitStack() as stack:
+        # The embedder is chosen while the store opens: the note comes then, before the work
+        # (for `mcp`, before the host starts talking).
+        with _lexical_note(args.command):
+            client = stack.enter_context(
+                open_target(
+                    url=args.url,
+                    db=args.db,
+                    tenant=args.tenant,
+                    namespace=args.namespace,
+                    embedder=args.embedder,
+                    create=args.create,
+                )
+            )
         if args.command == "mcp":
             return _mcp(args, client)
         code: int = COMMANDS[args.command](args, client, out)
