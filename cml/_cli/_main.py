@@ -78,7 +78,9 @@ def _serve(args: argparse.Namespace) -> int:
     from ..server.app import serve
 
     check_db(args.db, create=args.create)
-    _check_port(args.host, args.port)
+    # Only where serve() will start: off loopback without keys it refuses first, saying why.
+    if args.host in ("127.0.0.1", "localhost", "::1") or args.api_key or args.admin_api_key:
+        _check_port(args.host, args.port)
     _listening(
         lambda: serve(
             host=args.host,
