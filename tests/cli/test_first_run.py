@@ -42,6 +42,7 @@ def _store(tmp_path: Path, name: str = "m.db") -> list[str]:
     [
         ("uvicorn", ["serve", "--port", "0"], "server"),
         ("mcp", ["mcp"], "mcp"),
+        ("sentence_transformers", ["--embedder", "some/model", "stats"], "torch"),
     ],
 )
 def test_a_missing_extra_names_what_to_install(
