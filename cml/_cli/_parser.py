@@ -298,10 +298,13 @@ def _mcp_parser(commands: Any) -> None:
         commands,
         "mcp",
         "serve the memory to AI agents over the Model Context Protocol (py-cml[mcp])",
-        description="Serve the memory tools (remember, recall, context_for_message, forget, "
-        "update_memory, memory_stats, session_context) to an MCP host: over stdin/stdout, as "
-        "desktop hosts and IDE agents launch it, or over streamable HTTP on a loopback address. "
-        "It works on the store chosen as for every command (--db, --url, or the default).",
+        description=(
+            "Serve the memory tools (remember, recall, context_for_message, forget,\n"
+            "update_memory, memory_stats, session_context) to an MCP host: over stdin/stdout,\n"
+            "as desktop hosts and IDE agents launch it, or over streamable HTTP on a loopback\n"
+            "address. It works on the store every command uses (--db, --url, or the default);\n"
+            "keys come from the environment. Needs py-cml[mcp]; see docs/mcp.md."
+        ),
     )
     mcp.add_argument(
         "--transport",
