@@ -102,8 +102,8 @@ def _mcp(args: argparse.Namespace, client: CognitiveMemoryLayer) -> int:
         if not is_loopback(args.host):
             raise ConfigurationError(
                 f"refusing to serve MCP on {args.host}: the endpoint has no authentication",
-                hint="Use a loopback address (127.0.0.1, ::1, localhost); hosts on other "
-                "machines can launch `cml mcp` over stdio instead.",
+                hint="Use a loopback address (127.0.0.1, ::1 or localhost), or the stdio "
+                "transport, which a host launches itself.",
             )
         _check_port(args.host, args.port)
     _listening(
