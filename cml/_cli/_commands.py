@@ -15,6 +15,7 @@ from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, BinaryIO
+from uuid import UUID
 
 from cml_api import __api_version__
 
@@ -153,6 +154,14 @@ def _confirmed(question: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
+def _canonical_id(text: str) -> str:
+    """An id as the models print it (lower case, hyphenated), so the same memory counts once."""
+    try:
+        return str(UUID(text))
+    except ValueError:
+        return text  # forget itself reports the bad id
+
+
 def forget(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) -> int:
     selection = {
         "memory_ids": args.ids or None,
@@ -174,15 +183,16 @@ def forget(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) 
     if args.dry_run:
         # What the real run selects, by the rule it applies (see `preview_forget`); ids given
         # by hand are selected as they are.
+        chosen = list(dict.fromkeys(_canonical_id(memory_id) for memory_id in args.ids))
         matched = [
             item
             for item in client.preview_forget(query=args.query, before=args.before)
-            if str(item.id) not in set(args.ids)
+            if str(item.id) not in chosen
         ]
-        count = len(set(args.ids)) + len(matched)
+        count = len(chosen) + len(matched)
         document = {"dry_run": True, **selection, "would_affect": count, "matched": matched}
         lines = [f"would {args.action} {count} memories ({described}):"]
-        lines.extend(f"  id {memory_id}" for memory_id in dict.fromkeys(args.ids))
+        lines.extend(f"  id {memory_id}" for memory_id in chosen)
         lines.extend(f"  {_memory_line(item)}" for item in matched)
         lines.append("nothing was changed (dry run)")
         out.result(document, lines)

@@ -181,8 +181,11 @@ def test_forget_dry_run_lists_exactly_what_the_real_run_deletes(
 def test_forget_dry_run_with_ids_and_before(run: Run, tmp_path: Path) -> None:
     store = _store(tmp_path)
     first = run("write", "Old note about the garden.", "--json", *store).json()["memory_id"]
-    preview = run("forget", first, "--before", "2999-01-01", "--dry-run", "--json", *store).json()
-    assert preview["would_affect"] == 1  # the id and the date select the same memory
+    same = first.upper()  # the same id, written otherwise
+    preview = run(
+        "forget", first, same, "--before", "2999-01-01", "--dry-run", "--json", *store
+    ).json()
+    assert preview["would_affect"] == 1  # the ids and the date select the same memory
     assert preview["matched"] == []  # listed once, as an id
 
 
