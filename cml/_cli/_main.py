@@ -12,6 +12,7 @@ from contextlib import ExitStack, contextmanager
 
 from .._client import CognitiveMemoryLayer
 from .._exceptions import CMLError, ConfigurationError
+from ..embedded.embedders import LexicalFallbackWarning
 from ._commands import COMMANDS, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from ._output import Output
 from ._parser import build_parser
@@ -130,9 +131,9 @@ def _lexical_note(command: str) -> Iterator[None]:
     every command, pointing into py-cml; a note on the searching commands is enough.
     """
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", RuntimeWarning)
+        warnings.simplefilter("always", LexicalFallbackWarning)
         yield
-    fallback = [w for w in caught if "falls back to lexical" in str(w.message)]
+    fallback = [w for w in caught if issubclass(w.category, LexicalFallbackWarning)]
     for warning in caught:
         if warning not in fallback:
             warnings.warn_explicit(

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CallableEmbedder",
     "Embedder",
+    "LexicalFallbackWarning",
     "OnnxMiniLMEmbedder",
     "SentenceTransformerEmbedder",
     "default_embedder",
@@ -224,6 +225,10 @@ def default_embedder() -> Embedder | None:
 _warned: set[str] = set()
 
 
+class LexicalFallbackWarning(RuntimeWarning):
+    """No embedding model could be loaded: retrieval is full-text only."""
+
+
 def _warn_lexical(reason: str) -> None:
     if _warned:  # one warning per process is enough to explain the fallback
         return
@@ -231,7 +236,7 @@ def _warn_lexical(reason: str) -> None:
     warnings.warn(
         f"py-cml embedded mode: {reason}; retrieval falls back to lexical (full-text) search. "
         "Install py-cml[embeddings] for semantic retrieval.",
-        RuntimeWarning,
+        LexicalFallbackWarning,
         stacklevel=_caller_stacklevel(),
     )
 
