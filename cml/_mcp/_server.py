@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from typing import Any, Literal
+from uuid import UUID
 
 from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 
-from .. import CMLError, CognitiveMemoryLayer, __version__
+from .. import CMLError, CognitiveMemoryLayer, NotFoundError, __version__
 from ._tools import add_tools, memory_json
 
 __all__ = ["Transport", "build_server", "is_loopback", "run"]
@@ -31,7 +32,8 @@ Correct memories with `update_memory`; remove them with `forget` (dry_run first)
 
 def _resource_errors(exc: CMLError) -> ResourceError:
     hint = f" ({exc.hint})" if exc.hint else ""
-    return ResourceError(f"{type(exc).__name__}: {exc.message}{hint}")
+    kind = ResourceNotFoundError if isinstance(exc, NotFoundError) else ResourceError
+    return kind(f"{type(exc).__name__}: {exc.message}{hint}")
 
 
 def build_server(client: CognitiveMemoryLayer, *, log_level: str = "warning") -> MCPServer[Any]:
@@ -88,6 +90,24 @@ def build_server(client: CognitiveMemoryLayer, *, log_level: str = "warning") ->
                 "context": result.context_string,
             }
         )
+
+    @server.resource(
+        "cml://memory/{memory_id}",
+        name="memory",
+        title="One memory",
+        description="Everything stored about one memory (by the id recall returns): its text, "
+        "type, status, confidence, importance, tags, metadata and provenance. On a server this "
+        "needs the admin key.",
+        mime_type="application/json",
+    )
+    def memory(memory_id: str) -> str:
+        try:
+            detail = client.dashboard_memory_detail(UUID(memory_id))
+        except ValueError:
+            raise ResourceNotFoundError(f"not a memory id: {memory_id!r}") from None
+        except CMLError as exc:
+            raise _resource_errors(exc) from None
+        return json.dumps(detail, default=str)
 
     return server
 

@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 from local_server import LocalServer
 from mcp import Client, StdioServerParameters
-from mcp.types import CallToolResult, TextContent
+from mcp.shared.exceptions import MCPError
+from mcp.types import INVALID_PARAMS, CallToolResult, TextContent
 
 from cml import EmbeddedCognitiveMemoryLayer
 from cml.embedded.engine import Engine
@@ -181,19 +182,33 @@ async def test_tool_errors_carry_the_typed_message(tmp_path: Path) -> None:
         assert (await _call(client, "memory_stats", {}))["total_memories"] == 0
 
 
-async def test_resources_for_stats_and_a_session(tmp_path: Path) -> None:
+async def test_resources_for_stats_a_session_and_a_memory(tmp_path: Path) -> None:
     db = tmp_path / "memory.db"
     async with stdio_client(db) as client:
-        await _call(client, "remember", {"text": PARIS, "session_id": "trip"})
+        stored = await _call(client, "remember", {"text": PARIS, "session_id": "trip"})
         listed = {str(r.uri) for r in (await client.list_resources()).resources}
         assert "cml://stats" in listed
         templates = (await client.list_resource_templates()).resource_templates
-        assert [t.uri_template for t in templates] == ["cml://session/{session_id}"]
+        assert sorted(t.uri_template for t in templates) == [
+            "cml://memory/{memory_id}",
+            "cml://session/{session_id}",
+        ]
         stats = await client.read_resource("cml://stats")
         assert json.loads(stats.contents[0].text)["total_memories"] == 1  # type: ignore[union-attr]
         session = await client.read_resource("cml://session/trip")
         document = json.loads(session.contents[0].text)  # type: ignore[union-attr]
         assert [m["text"] for m in document["messages"]] == [PARIS]
+        memory = await client.read_resource(f"cml://memory/{stored['memory_id']}")
+        detail = json.loads(memory.contents[0].text)  # type: ignore[union-attr]
+        assert (detail["id"], detail["text"], detail["status"]) == (
+            stored["memory_id"],
+            PARIS,
+            "active",
+        )
+        unknown = "00000000-0000-4000-8000-000000000000"
+        with pytest.raises(MCPError, match=f"NotFoundError: no memory {unknown}") as raised:
+            await client.read_resource(f"cml://memory/{unknown}")
+        assert raised.value.error.code == INVALID_PARAMS  # "not found", per the protocol
 
 
 @pytest.fixture
