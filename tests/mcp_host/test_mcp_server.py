@@ -281,18 +281,30 @@ def http_mcp(tmp_path: Path) -> Iterator[str]:
 async def test_streamable_http_on_loopback(http_mcp: str) -> None:
     async with Client(http_mcp) as client:
         assert {tool.name for tool in (await client.list_tools()).tools} == TOOLS
-        stored = await _call(client, "remember", {"text": PARIS})
+        stored = await _call(client, "remember", {"text": PARIS, "session_id": "web"})
         found = await _call(client, "recall", {"query": "vegetarian Paris"})
         assert found["memories"][0]["id"] == stored["memory_id"]
         context = await _call(client, "context_for_message", {"message": "Where do I live?"})
         assert PARIS in context["context"]
-        assert (await _call(client, "memory_stats", {}))["total_memories"] >= 1
+        session = await _call(client, "session_context", {"session_id": "web"})
+        assert [m["id"] for m in session["messages"]] == [stored["memory_id"]]
+        fixed = await _call(
+            client, "update_memory", {"memory_id": stored["memory_id"], "text": PARIS + " Still."}
+        )
+        assert fixed["version"] == 2
         message = await _error(client, "update_memory", {"memory_id": "not-a-uuid"})
         assert "memory_id" in message
+        assert (await _call(client, "memory_stats", {}))["total_memories"] >= 1
     # A second client (a new MCP session) sees the same store.
     async with Client(http_mcp) as again:
         found = await _call(again, "recall", {"query": "vegetarian Paris"})
-        assert found["memories"][0]["id"] == stored["memory_id"]
+        assert found["memories"][0]["text"] == PARIS + " Still."
+        preview = await _call(
+            again, "forget", {"memory_ids": [stored["memory_id"]], "dry_run": True}
+        )
+        assert preview["would_affect"] == 1
+        done = await _call(again, "forget", {"memory_ids": [stored["memory_id"]]})
+        assert done == {"dry_run": False, "action": "delete", "affected": 1}
 
 
 def test_http_refuses_an_address_beyond_loopback(tmp_path: Path) -> None:
