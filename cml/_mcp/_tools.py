@@ -125,7 +125,8 @@ def add_tools(server: MCPServer[Any], client: CognitiveMemoryLayer) -> None:
         description="Store one durable memory about the user or the task: a fact, a "
         "preference, a decision, a constraint. Write it as a self-contained sentence in the "
         "third person ('User is allergic to peanuts.'), one fact per call. Do not store small "
-        "talk or anything already remembered (recall first when unsure). Returns the memory id.",
+        "talk. Returns the memory id; an equivalent memory already stored is reinforced instead "
+        "(merged_into_existing).",
     )
     @tool_errors
     def remember(
@@ -152,9 +153,12 @@ def add_tools(server: MCPServer[Any], client: CognitiveMemoryLayer) -> None:
             session_id=session_id,
             metadata=metadata,
         )
+        stored = result.success and result.memory_id is not None
         return {
-            "stored": result.success and result.memory_id is not None,
+            "stored": stored,
             "memory_id": None if result.memory_id is None else str(result.memory_id),
+            # An equivalent memory was there already: it was reinforced, nothing new was added.
+            "merged_into_existing": stored and result.chunks_created == 0,
             "chunks": result.chunks_created,
             "message": result.message,
         }

@@ -118,8 +118,10 @@ async def test_every_tool_over_stdio_on_an_embedded_store(tmp_path: Path) -> Non
             "remember",
             {"text": PARIS, "memory_type": "preference", "tags": ["food"], "session_id": "s-1"},
         )
-        assert paris["stored"] is True
+        assert (paris["stored"], paris["merged_into_existing"]) == (True, False)
         pixel = await _call(client, "remember", {"text": PIXEL})
+        again = await _call(client, "remember", {"text": PIXEL})
+        assert (again["memory_id"], again["merged_into_existing"]) == (pixel["memory_id"], True)
 
         found = await _call(client, "recall", {"query": "vegetarian food Paris", "max_results": 5})
         assert found["memories"][0]["id"] == paris["memory_id"]
