@@ -24,9 +24,9 @@ def install_project(session: nox.Session, *extras: str) -> None:
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """Run the test suite (unit, contract and loopback integration tests)."""
-    # The torch extra too: the sentence-transformers route is part of what is tested; and the
-    # bench extra, so the benchmarks' plots are tested.
-    install_project(session, "dev", "server", "embeddings", "torch", "bench")
+    # The torch extra too: the sentence-transformers route is part of what is tested; the
+    # bench extra, so the benchmarks' plots are tested; mcp and cli for `cml mcp` and the bars.
+    install_project(session, "dev", "server", "embeddings", "torch", "bench", "mcp", "cli")
     # The generator is needed too: tests/test_generator.py regenerates into temporary folders.
     session.install("-r", GENERATOR)
     # A crash in native code (a model runtime, the JVM of the Bolt test server) prints every
@@ -53,7 +53,7 @@ def lint(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     """Type-check cml/ with mypy in strict mode."""
     # Not the torch extra: mypy needs no model stack beyond the (light) default embedder's.
-    install_project(session, "dev", "server", "embeddings")
+    install_project(session, "dev", "server", "embeddings", "mcp", "cli")
     session.install("mypy>=1.11", "types-python-dateutil")
     session.run("mypy", *session.posargs)
 

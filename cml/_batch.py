@@ -52,7 +52,7 @@ class BatchPlan:
             exc = CMLError(f"write_batch failed: {wire.message or 'no reason given'}")
             BatchPlan.fail(results, indexes, exc)
             return
-        message = f"stored by write_batch ({processed} of {len(indexes)} turns processed)"
+        message = f"stored by write_batch ({processed} of {len(indexes)} memories processed)"
         for index in indexes:
             results[index] = WriteResponse(success=True, message=message)
 

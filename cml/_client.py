@@ -23,7 +23,7 @@ from ._base_client import BaseClient, Call
 from ._batch import batch_read_error, plan_batch, plan_reads
 from ._chat import ChatResponse, build_messages, check_llm_reply, collect_text
 from ._config import CMLConfig
-from ._constants import DEFAULT_CONCURRENCY
+from ._constants import DEFAULT_CONCURRENCY, FORGET_MIN_RELEVANCE, FORGET_QUERY_LIMIT
 from ._exceptions import CMLError
 from .models import (
     ForgetAction,
@@ -40,6 +40,7 @@ from .models import (
     TurnResponse,
     UpdateResponse,
     WriteResponse,
+    parse_datetime,
 )
 from .streaming._options import StreamHooks, StreamingOptions
 from .streaming._remember import AsyncRememberStream, RememberStream, open_remember_stream
@@ -375,6 +376,35 @@ class CognitiveMemoryLayer(BaseClient):
         return self._send(
             ops.forget(memory_ids=memory_ids, query=query, before=before, action=action)
         )
+
+    def preview_forget(
+        self,
+        *,
+        query: str | None = None,
+        before: datetime | None = None,
+    ) -> list[MemoryItem]:
+        """The memories `forget(query=..., before=...)` would select now, changing nothing.
+
+        A query selects what a read of it returns with relevance of at least 0.5 (of the first
+        50), as forget does; `before` lists the tenant's memories (admin key on a server). Ids
+        given to forget are selected as they are, so they need no preview.
+        """
+        found: dict[UUID, MemoryItem] = {}
+        if query is not None:
+            result = self.read(query, max_results=FORGET_QUERY_LIMIT)
+            found.update(
+                (item.id, item)
+                for item in result.memories
+                if item.relevance >= FORGET_MIN_RELEVANCE
+            )
+        if before is not None:
+            cutoff = parse_datetime(before)  # a naive time is UTC, as the engine takes it
+            found.update(
+                (item.id, item)
+                for item in self.iter_memories(status=None)
+                if item.timestamp < cutoff
+            )
+        return list(found.values())
 
     def stats(self) -> StatsResponse:
         """Counts and averages over the memories of the tenant."""

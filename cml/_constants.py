@@ -8,6 +8,8 @@ __all__ = [
     "DEFAULT_RETRY_DELAY",
     "DEFAULT_TENANT_ID",
     "DEFAULT_TIMEOUT",
+    "FORGET_MIN_RELEVANCE",
+    "FORGET_QUERY_LIMIT",
     "IDEMPOTENCY_HEADER",
     "MAX_RETRY_AFTER",
     "MAX_RETRY_DELAY",
@@ -38,3 +40,9 @@ REQUEST_ID_HEADER = "X-Request-ID"
 
 # How many requests `batch_write` / `batch_read` keep in flight at once.
 DEFAULT_CONCURRENCY = 8
+
+# What `forget(query=...)` selects: the memories among the first FORGET_QUERY_LIMIT a read of
+# the query returns whose relevance is at least FORGET_MIN_RELEVANCE. The engine applies it, and
+# `preview_forget` reads with the same rule, so a dry run shows what the real run would do.
+FORGET_QUERY_LIMIT = 50
+FORGET_MIN_RELEVANCE = 0.5

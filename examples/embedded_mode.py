@@ -24,13 +24,15 @@ def main(db_path: Path) -> None:
         for text in MEMORIES:
             memory.write(text)
 
-        result = memory.read("What does the user eat?")
-        print("Top memories for 'What does the user eat?':")
+        query = "What does the user eat?"
+        result = memory.read(query)
+        print(f"Top memories for {query!r}:")
         for rank, item in enumerate(result.memories[:3], start=1):
             print(f"  {rank}. [{item.relevance:.2f}] ({item.type}) {item.text}")
 
-        print("\nContext for the LLM prompt:\n")
-        print(memory.get_context("plan a dinner and a call with the user"))
+        # The same read gives the block to put in the prompt, built from those memories.
+        print(f"\nContext for the LLM prompt, for {query!r}:\n")
+        print(result.context)
         print(memory.stats())
 
 

@@ -51,9 +51,12 @@ def cml_serve(tmp_path: Path) -> Iterator[str]:
 
 def test_embedded_mode_example(tmp_path: Path) -> None:
     output = _run_example("embedded_mode.py", str(tmp_path / "memory.db"))
-    top = output.split("Top memories")[1].splitlines()[1]
+    top = output.split("Top memories for 'What does the user eat?'")[1].splitlines()[1]
     assert "User prefers vegetarian food and lives in Paris." in top
-    assert "# Retrieved Memory Context" in output
+    # The context printed is for the same query as the ranked list above it.
+    context = output.split("Context for the LLM prompt, for 'What does the user eat?':")[1]
+    assert context.lstrip().startswith("# Retrieved Memory Context")
+    assert "- User prefers vegetarian food and lives in Paris." in context
     assert (tmp_path / "memory.db").exists()
 
 
@@ -88,7 +91,7 @@ def test_batch_example_reports_each_item(tmp_path: Path) -> None:
         "item 120 failed: InvalidRequestError: content must not be empty",
         "'' failed: InvalidRequestError: query must not be empty",
     ]
-    assert "item 0: stored by write_batch (300 of 300 turns processed)" in output
+    assert "item 0: stored by write_batch (300 of 300 memories processed)" in output
     assert re.search(r"item 301: memory [0-9a-f-]{36}\n", output)
     drone = r"'faulty drone in Porto' -> Ticket \d+: a customer in Porto reported a faulty drone\."
     assert re.search(drone, output)
@@ -98,6 +101,17 @@ def test_batch_example_reports_each_item(tmp_path: Path) -> None:
     )
     with EmbeddedCognitiveMemoryLayer(db, embedder="none") as memory:
         assert memory.stats().total_memories == 301
+
+
+def test_mcp_agent_example(tmp_path: Path) -> None:
+    output = _run_example("mcp_agent.py", str(tmp_path / "memory.db"))
+    assert "tools: remember, recall, context_for_message, forget, update_memory" in output
+    assert "recall: [" in output
+    assert "] User prefers vegetarian food and lives in Paris." in output
+    assert "context for the next message:\n# Retrieved Memory Context" in output
+    assert "error (is_error=True): Error executing tool recall: 1 validation error" in output
+    with EmbeddedCognitiveMemoryLayer(tmp_path / "memory.db", embedder="none") as memory:
+        assert memory.stats().total_memories >= 2
 
 
 def test_client_mode_example_against_cml_serve(cml_serve: str) -> None:

@@ -10,18 +10,25 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, BinaryIO
+from uuid import UUID
 
 from .._client import CognitiveMemoryLayer
-from .._exceptions import CMLError, InvalidRequestError
+from .._exceptions import (
+    AuthenticationError,
+    AuthorizationError,
+    CMLError,
+    InvalidRequestError,
+)
 from .._json import jsonable
 from ..models import MemoryItem, ReadResponse
-from ._output import Output, dumps
-from ._progress import ProgressBar
-from ._target import describe
+from ._output import Line, Output, dumps
+from ._progress import open_progress
+from ._target import check_parent, describe, is_embedded
 from ._transfer import ImportReport, export_records, import_lines
 
 __all__ = ["COMMANDS", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE"]
@@ -37,6 +44,46 @@ EXIT_INTERRUPTED = 130
 def _memory_line(item: MemoryItem) -> str:
     text = " ".join(item.text.split())  # one memory, one line
     return f"{item.relevance:.2f}  {item.type!s:<15} {text}  [{item.id}]"
+
+
+def age(timestamp: datetime, now: datetime) -> str:
+    """How long ago, in the largest whole unit: "just now", "5 min", "3 h", "2 d", "4 mo", "1 y"."""
+    seconds = (now - timestamp).total_seconds()
+    if seconds < 60:
+        return "just now" if seconds > -60 else "future"
+    for unit, size in (("y", 365 * 86400), ("mo", 30 * 86400), ("d", 86400), ("h", 3600)):
+        if seconds >= size:
+            return f"{int(seconds // size)} {unit} ago"
+    return f"{int(seconds // 60)} min ago"
+
+
+def _relevance_style(relevance: float) -> str:
+    return "bold green" if relevance >= 0.75 else "yellow" if relevance >= 0.5 else "dim"
+
+
+def _ranked_lines(memories: Sequence[MemoryItem], context: str) -> list[Line]:
+    """The memories best first, with relevance and age, then the context built from them."""
+    now = datetime.now(UTC)
+    lines: list[Line] = []
+    for rank, item in enumerate(memories, start=1):
+        text = " ".join(item.text.split())  # one memory, one line
+        lines.append(
+            [
+                (f"{rank:>2}. ", "dim"),
+                (f"{item.relevance:.2f}", _relevance_style(item.relevance)),
+                ("  ", ""),
+                (f"{item.type!s:<15}", "cyan"),
+                (f" {age(item.timestamp, now):>11}  ", "dim"),
+                (text, ""),
+                (f"  [{item.id}]", "dim"),
+            ]
+        )
+    if context.strip():
+        lines.append("")
+        lines.extend(
+            [(line, "bold" if line.startswith("#") else "")] for line in context.splitlines()
+        )
+    return lines
 
 
 def write(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) -> int:
@@ -61,11 +108,12 @@ def write(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) -
     return EXIT_OK
 
 
-def _read_lines(result: ReadResponse, response_format: str) -> list[str]:
+def _read_lines(result: ReadResponse, response_format: str) -> list[Line]:
     if response_format == "llm_context":
         return [result.context]
     count = f"{len(result.memories)} of {result.total_count} memories"
-    return [f"{count} ({result.elapsed_ms:.0f} ms)", *map(_memory_line, result.memories)]
+    header: Line = [(f"{count} ({result.elapsed_ms:.0f} ms)", "bold")]
+    return [header, *_ranked_lines(result.memories, result.context)]
 
 
 def read(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) -> int:
@@ -80,11 +128,15 @@ def read(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) ->
 
 
 def turn(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) -> int:
+    # The turn answers with its context only; for people, the ranked memories behind it come
+    # from a read of the message first (before the turn stores it). --json stays the turn's.
+    ranked = () if out.as_json else client.read(args.message).memories
     result = client.turn(args.message, assistant_response=args.assistant, session_id=args.session)
-    lines = [f"retrieved {result.memories_retrieved}, stored {result.memories_stored}"]
-    if result.memory_context:
-        lines.append(result.memory_context)
-    out.result(result, lines)
+    header: Line = [
+        (f"retrieved {result.memories_retrieved}, stored {result.memories_stored}", "bold")
+    ]
+    shown = ranked[: result.memories_retrieved]
+    out.result(result, [header, *_ranked_lines(shown, result.memory_context)])
     return EXIT_OK
 
 
@@ -97,6 +149,14 @@ def _confirmed(question: str) -> bool:
     except EOFError:
         return False
     return answer.strip().lower() in ("y", "yes")
+
+
+def _canonical_id(text: str) -> str:
+    """An id as the models print it (lower case, hyphenated), so the same memory counts once."""
+    try:
+        return str(UUID(text))
+    except ValueError:
+        return text  # forget itself reports the bad id
 
 
 def forget(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) -> int:
@@ -118,16 +178,19 @@ def forget(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) 
     if not described:  # checked here too, so that a dry run or a question never selects nothing
         raise InvalidRequestError("forget needs memory ids, --query or --before")
     if args.dry_run:
-        # The server decides which memories a query matches; reading it (50: the most a read
-        # returns) shows the candidates.
-        candidates = (
-            client.read(args.query, max_results=50).memories if args.query is not None else ()
-        )
-        document = {"dry_run": True, **selection, "candidates": candidates}
-        lines = [f"would {args.action}: memories {described}"]
-        if candidates:
-            lines.append("the query retrieves now (the server acts on those it finds relevant):")
-            lines.extend(f"  {_memory_line(item)}" for item in candidates)
+        # What the real run selects, by the rule it applies (see `preview_forget`); ids given
+        # by hand are selected as they are.
+        chosen = list(dict.fromkeys(_canonical_id(memory_id) for memory_id in args.ids))
+        matched = [
+            item
+            for item in client.preview_forget(query=args.query, before=args.before)
+            if str(item.id) not in chosen
+        ]
+        count = len(chosen) + len(matched)
+        document = {"dry_run": True, **selection, "would_affect": count, "matched": matched}
+        lines = [f"would {args.action} {count} memories ({described}):"]
+        lines.extend(f"  id {memory_id}" for memory_id in chosen)
+        lines.extend(f"  {_memory_line(item)}" for item in matched)
         lines.append("nothing was changed (dry run)")
         out.result(document, lines)
         return EXIT_OK
@@ -174,8 +237,32 @@ def health(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) 
         f"{check.status}: {check.message}",
         *(f"  {difference}" for difference in check.differences[:20]),
     ]
+    key = _key_check(client)
+    if key is not None:
+        document["key"] = key
+        lines.append(f"key: {key['message']}")
     out.result(document, lines)
-    return EXIT_MISMATCH if check.compatible is False else EXIT_OK
+    if check.compatible is False:
+        return EXIT_MISMATCH
+    return EXIT_FAILED if key is not None and not key["accepted"] else EXIT_OK
+
+
+def _key_check(client: CognitiveMemoryLayer) -> dict[str, Any] | None:
+    """Whether the server takes the API key (None for an embedded store, which has none).
+
+    /health answers without a key, so it proves nothing about one; `stats` is the cheapest
+    call that needs it.
+    """
+    if is_embedded(client):
+        return None
+    sent = client.config.api_key is not None
+    try:
+        client.stats()
+    except (AuthenticationError, AuthorizationError) as exc:
+        what = "rejected" if sent else "missing (set CML_API_KEY)"
+        return {"sent": sent, "accepted": False, "message": f"{what}: {exc.message}"}
+    message = "accepted" if sent else "none set, and the server does not ask for one"
+    return {"sent": sent, "accepted": True, "message": message}
 
 
 @contextmanager
@@ -200,10 +287,19 @@ def _output_file(path: str | None) -> Iterator[IO[str]]:
 
 def export(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output) -> int:
     count = 0
-    with _output_file(args.output) as stream:
+    if args.output not in (None, "-"):
+        check_parent(args.output, create=args.create, what="export -o")
+    # The bar only when the memories go to a file: on stdout they share the terminal with it.
+    wanted = args.progress if args.output not in (None, "-") or args.progress else False
+    progress = open_progress(sys.stderr, wanted=wanted, label="export", total=None, unit="memories")
+    with _output_file(args.output) as stream, progress or nullcontext():
         for record in export_records(client, include_inactive=args.include_inactive):
             stream.write(dumps(record) + "\n")
             count += 1
+            if progress is not None:
+                progress.update(count, f"{count:,} memories", count=count)
+        if progress is not None:
+            progress.finish(count, f"{count:,} memories", count=count)
     if args.output not in (None, "-"):
         out.result(
             {"exported": count, "file": args.output},
@@ -223,7 +319,11 @@ def _input_file(path: str) -> Iterator[tuple[BinaryIO, int | None]]:
 
 
 def _report_lines(report: ImportReport, source: str) -> list[str]:
-    lines = [f"imported {report.written} memories from {source}; {len(report.errors)} lines failed"]
+    lines = [
+        f"imported {report.stored + report.merged} lines from {source}: {report.stored} stored "
+        f"as new memories, {report.merged} merged into equivalent ones, "
+        f"{len(report.errors)} failed"
+    ]
     if report.stopped_at_line is not None:
         lines.append(
             f"stopped at line {report.stopped_at_line} (see the error): lines after it were "
@@ -242,10 +342,12 @@ def import_(args: argparse.Namespace, client: CognitiveMemoryLayer, out: Output)
         out.result(report, _report_lines(report, args.file))
 
     with _input_file(args.file) as (source, size):
-        show = sys.stderr.isatty() if args.progress is None else args.progress
-        progress = ProgressBar(sys.stderr, label="import", total=size) if show else None
+        progress = open_progress(
+            sys.stderr, wanted=args.progress, label="import", total=size, unit="lines"
+        )
         try:
-            import_lines(client, source, report, batch_size=args.batch_size, progress=progress)
+            with progress or nullcontext():
+                import_lines(client, source, report, batch_size=args.batch_size, progress=progress)
         except (CMLError, KeyboardInterrupt):
             summarize()  # what was written before the stop
             raise

@@ -21,7 +21,8 @@ where the memories are (every command but serve):
   --url URL    a CML server (`cml serve`, or the CML server). Keys come from CML_API_KEY and
                CML_ADMIN_API_KEY (export and consolidate need the admin key); the other
                settings from CML_TENANT_ID, CML_TIMEOUT, CML_MAX_RETRIES, ... or a .env file.
-  --db PATH    an embedded store: a SQLite file, used in this process.
+  --db PATH    an embedded store: a SQLite file, used in this process. Its folder must exist
+               (--create makes missing folders); a new file starts an empty store.
   neither      the server at CML_BASE_URL when that is set (environment or .env), otherwise
                the embedded store at $CML_DB_PATH or ~/.local/share/py-cml/memory.db.
   These options go before or after the command: `cml --db m.db stats` = `cml stats --db m.db`.
@@ -32,8 +33,10 @@ output:
 
 exit codes:
   0    success
-  1    the command failed: a CML error (its message on stderr), a file that cannot be read or
-       written, or lines that import rejected
+  1    the command failed: a CML error (its message on stderr), a file or folder that cannot
+       be read or written, lines that import rejected, health with a refused or missing key,
+       an optional package the command needs (the message names the extra to install), or
+       serve/mcp unable to listen (the port is taken)
   2    usage error: bad arguments, or forget without confirmation
   3    health: the server is up but speaks another major API version
   130  interrupted (Ctrl-C)
@@ -53,9 +56,10 @@ import: the summary says where, and how many memories were written before it.
 
 _FORGET_EPILOG = """\
 Selectors combine (a memory matching any of them is affected), as in the client's forget().
+A query selects the memories a read of it ranks at relevance 0.5 or more (of the first 50).
 Without --yes, forget asks on a terminal and refuses (exit code 2) elsewhere. --dry-run changes
-nothing: it shows the selection and, for --query, the memories the query retrieves now (the
-server acts on those it judges relevant enough).
+nothing: it lists exactly the memories the real run would affect now (for --before on a server
+it needs the admin key, to list them).
 """
 
 
@@ -86,6 +90,26 @@ def _positive(text: str) -> int:
     return value
 
 
+def _max_results(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 50:
+        raise argparse.ArgumentTypeError(f"a whole number from 1 to 50 is required, not {text!r}")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port number (0 to 65535) is required, not {text!r}")
+    return value
+
+
 def _add_target_options(parser: argparse.ArgumentParser, *, nested: bool) -> None:
     """The options choosing the store. On a command (`nested`) they default to "not given",
     so a value given before the command is not overwritten."""
@@ -103,6 +127,12 @@ def _add_target_options(parser: argparse.ArgumentParser, *, nested: bool) -> Non
         choices=SUPPORTED_RELEASES,
         default=unset,
         help=f"the CML server release to speak (default: CML_API_VERSION, else {DEFAULT_RELEASE})",
+    )
+    group.add_argument(
+        "--create",
+        action="store_true",
+        default=argparse.SUPPRESS if nested else False,
+        help="make missing folders of --db (and of export -o)",
     )
     group.add_argument(
         "--embedder",
@@ -126,10 +156,16 @@ def _serve_parser(commands: Any) -> None:
         "listens on loopback only; keys come from the flags or CML_API_KEY / CML_ADMIN_API_KEY.",
     )
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000)
     # Not given here: `cml --db PATH serve` is honoured too (the top-level default is None).
     serve.add_argument(
         "--db", default=argparse.SUPPRESS, help="SQLite file (default: the per-user store)"
+    )
+    serve.add_argument(
+        "--create",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="make missing folders of --db",
     )
     serve.add_argument("--api-key", default=os.environ.get("CML_API_KEY"))
     serve.add_argument("--admin-api-key", default=os.environ.get("CML_ADMIN_API_KEY"))
@@ -185,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     read = _command(commands, "read", "retrieve the memories most relevant to a query")
     read.add_argument("query")
-    read.add_argument("--max-results", type=int, default=10, help="1 to 50 (default 10)")
+    read.add_argument("--max-results", type=_max_results, default=10, help="1 to 50 (default 10)")
     read.add_argument(
         "--type",
         action="append",
@@ -245,6 +281,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also silenced, archived and consolidated memories (import writes them as active)",
     )
+    export.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress on stderr (default: with -o FILE, when stderr is a terminal)",
+    )
 
     import_ = _command(
         commands,
@@ -262,4 +304,34 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="progress bar on stderr (default: when stderr is a terminal)",
     )
+    _mcp_parser(commands)
     return parser
+
+
+def _mcp_parser(commands: Any) -> None:
+    mcp = _command(
+        commands,
+        "mcp",
+        "serve the memory to AI agents over the Model Context Protocol (py-cml[mcp])",
+        description=(
+            "Serve the memory tools (remember, recall, context_for_message, forget,\n"
+            "update_memory, memory_stats, session_context) to an MCP host: over stdin/stdout,\n"
+            "as desktop hosts and IDE agents launch it, or over streamable HTTP on a loopback\n"
+            "address. It works on the store every command uses (--db, --url, or the default);\n"
+            "keys come from the environment. Needs py-cml[mcp]; see docs/mcp.md."
+        ),
+    )
+    mcp.add_argument(
+        "--transport",
+        choices=["stdio", "http"],
+        default="stdio",
+        help="stdio (default), or streamable HTTP at http://HOST:PORT/mcp",
+    )
+    mcp.add_argument("--host", default="127.0.0.1", help="http: a loopback address")
+    mcp.add_argument("--port", type=_port, default=8765, help="http: the port (default 8765)")
+    mcp.add_argument(
+        "--log-level",
+        default="warning",
+        choices=["debug", "info", "warning", "error", "critical"],
+        help="what the server logs on stderr (default warning; info: every call)",
+    )

@@ -9,13 +9,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from .._client import CognitiveMemoryLayer
 from .._config import ENV_VARS, _read_env_file
+from .._exceptions import ConfigurationError
 from ..embedded import EmbeddedCognitiveMemoryLayer
 
-__all__ = ["describe", "open_target"]
+__all__ = ["check_db", "check_parent", "describe", "is_embedded", "open_target"]
 
 
 def _server_configured() -> bool:
@@ -27,6 +29,33 @@ def _server_configured() -> bool:
     return bool(values.get(name, "").strip())
 
 
+def check_parent(path: str, *, create: bool, what: str) -> None:
+    """A file path a command will write: its folder must exist, unless `create` makes it.
+
+    A mistyped folder would otherwise pass for a new, empty store.
+    """
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise ConfigurationError(
+            f"{what} {path} is a directory", hint="Give the path of a file inside it."
+        )
+    parent = target.parent
+    if parent.is_dir():
+        return
+    if not create:
+        raise ConfigurationError(
+            f"{what} {path}: the folder {parent} does not exist",
+            hint="Check the path, or pass --create to make the missing folders.",
+        )
+    parent.mkdir(parents=True, exist_ok=True)
+
+
+def check_db(db: str | None, *, create: bool) -> None:
+    """`--db`: a SQLite file in a folder that exists (or `--create`); None is the default store."""
+    if db is not None and db != ":memory:":
+        check_parent(db, create=create, what="--db")
+
+
 @contextmanager
 def open_target(
     *,
@@ -35,6 +64,7 @@ def open_target(
     tenant: str | None,
     namespace: str | None,
     embedder: Any,
+    create: bool = False,
     api_version: str | None = None,
 ) -> Iterator[CognitiveMemoryLayer]:
     """The client for the chosen store, closed on exit.
@@ -46,12 +76,17 @@ def open_target(
     if url is not None or (db is None and _server_configured()):
         client = CognitiveMemoryLayer(base_url=url, tenant_id=tenant, api_version=api_version)
     else:
+        check_db(db, create=create)
         client = EmbeddedCognitiveMemoryLayer(
             db, tenant_id=tenant, embedder=embedder, api_version=api_version
         )
     with client:
         # The namespaced copy shares the original's connections; closing the original is enough.
         yield client.with_namespace(namespace) if namespace is not None else client
+
+
+def is_embedded(client: CognitiveMemoryLayer) -> bool:
+    return isinstance(client, EmbeddedCognitiveMemoryLayer)
 
 
 def describe(client: CognitiveMemoryLayer) -> str:

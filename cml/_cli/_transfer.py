@@ -80,7 +80,10 @@ class LineError:
 @attrs.define
 class ImportReport:
     lines: int = 0
-    written: int = 0
+    #: New memories.
+    stored: int = 0
+    #: Lines the store folded into an equivalent memory it had (it reinforces that one).
+    merged: int = 0
     errors: list[LineError] = attrs.field(factory=list)
     #: The line that stopped the import (see `_LINE_ERRORS`), or None when it ran to the end.
     stopped_at_line: int | None = None
@@ -106,7 +109,10 @@ def write_item(line: bytes) -> dict[str, Any]:
     text = record.get("text", record.get("content"))
     if not isinstance(text, str) or not text.strip():
         raise InvalidRequestError("the record has no text")
-    item: dict[str, Any] = {"content": text}
+    # agent_id, even None, keeps the line out of `write_batch` requests: those answer with
+    # counts only, while a single write says whether it stored a memory or merged the line
+    # into an equivalent one, which the import reports.
+    item: dict[str, Any] = {"content": text, "agent_id": None}
     tags = record.get("context_tags")
     if tags:
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
@@ -159,18 +165,25 @@ def import_lines(
     def show(final: bool = False) -> None:
         if progress is None:
             return
-        detail = f"{report.written:,} written, {len(report.errors):,} errors"
+        detail = (
+            f"{report.stored:,} stored, {report.merged:,} merged, {len(report.errors):,} failed"
+        )
+        count = report.stored + report.merged
         if final:
-            progress.finish(consumed, detail)
+            progress.finish(consumed, detail, count=count)
         else:
-            progress.update(consumed, detail)
+            progress.update(consumed, detail, count=count)
 
     def flush() -> None:
         results = client.batch_write([item for _, item in pending])
         fatal: CMLError | None = None
         for (line, _), result in zip(pending, results, strict=True):
             if result.error is None and result.success:
-                report.written += 1
+                # A write that created nothing names the memory it reinforced instead.
+                if result.chunks_created == 0 and result.memory_id is not None:
+                    report.merged += 1
+                else:
+                    report.stored += 1
             elif result.error is not None and not isinstance(result.error, _LINE_ERRORS):
                 fatal = fatal or result.error
                 report.stopped_at_line = report.stopped_at_line or line

@@ -12,6 +12,7 @@ import hashlib
 import importlib.util
 import logging
 import os
+import sys
 import warnings
 from collections.abc import Callable, Sequence
 from importlib import resources
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CallableEmbedder",
     "Embedder",
+    "LexicalFallbackWarning",
     "OnnxMiniLMEmbedder",
     "SentenceTransformerEmbedder",
     "default_embedder",
@@ -223,6 +225,10 @@ def default_embedder() -> Embedder | None:
 _warned: set[str] = set()
 
 
+class LexicalFallbackWarning(RuntimeWarning):
+    """No embedding model could be loaded: retrieval is full-text only."""
+
+
 def _warn_lexical(reason: str) -> None:
     if _warned:  # one warning per process is enough to explain the fallback
         return
@@ -230,9 +236,25 @@ def _warn_lexical(reason: str) -> None:
     warnings.warn(
         f"py-cml embedded mode: {reason}; retrieval falls back to lexical (full-text) search. "
         "Install py-cml[embeddings] for semantic retrieval.",
-        RuntimeWarning,
-        stacklevel=3,
+        LexicalFallbackWarning,
+        stacklevel=_caller_stacklevel(),
     )
+
+
+def _caller_stacklevel() -> int:
+    """The `stacklevel` that points a warning at the first frame outside the cml package.
+
+    The fallback is decided deep inside the client's constructor; the line to show is the
+    user's `EmbeddedCognitiveMemoryLayer(...)`, wherever the call chain in between goes.
+    (Python 3.12's `skip_file_prefixes` does this; 3.11 is supported.)
+    """
+    package = str(Path(__file__).resolve().parent.parent) + os.sep
+    frame = sys._getframe(1)  # _warn_lexical's frame: warnings.warn's stacklevel 1
+    level = 1
+    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(package):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
 
 
 def resolve_embedder(spec: Any) -> Embedder | None:

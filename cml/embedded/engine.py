@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from .._constants import FORGET_MIN_RELEVANCE, FORGET_QUERY_LIMIT
 from .._context import format_sections, group_of
 from .._exceptions import InvalidRequestError, NotFoundError
 from ..chunking import ChunkingConfig, chunk_text
@@ -1130,7 +1131,9 @@ class Engine:
                 except ValueError:
                     raise InvalidRequestError(f"not a UUID: {memory_id!r}") from None
         if query is not None:
-            found = self.read(tenant, query, max_results=50, min_relevance=0.5)
+            found = self.read(
+                tenant, query, max_results=FORGET_QUERY_LIMIT, min_relevance=FORGET_MIN_RELEVANCE
+            )
             targets.update(str(item.id) for item in found.memories)
         if before is not None:
             targets.update(

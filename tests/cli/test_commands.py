@@ -151,7 +151,8 @@ def test_forget_by_id_and_query(run: Run, target: list[str]) -> None:
     plan = preview.json()
     assert plan["dry_run"] is True
     assert plan["action"] == "delete"
-    assert [m["text"] for m in plan["candidates"]] == [PIXEL]
+    assert [m["text"] for m in plan["matched"]] == [PIXEL]
+    assert plan["would_affect"] == 1
     assert run("stats", "--json", *target).json()["total_memories"] == 1  # nothing changed
 
     archived = run("forget", "--query", "dog Pixel", "--action", "archive", "-y", *target)

@@ -119,9 +119,27 @@ def test_help_and_version(run: Run) -> None:
 
 def test_invalid_request_is_a_cml_error(run: Run, tmp_path: Path) -> None:
     store = ["--db", str(tmp_path / "m.db"), "--embedder", "none"]
-    result = run("read", "query", "--max-results", "500", *store)
+    result = run("write", "   ", *store)
     assert result.code == 1
-    assert result.err.startswith("cml: InvalidRequestError: max_results must be between 1 and 50")
+    assert result.err.startswith("cml: InvalidRequestError: content must not be empty")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["read", "query", "--max-results", "100"],
+        ["read", "query", "--max-results", "0"],
+        ["serve", "--port", "70000"],
+        ["mcp", "--port", "-1"],
+        ["import", "x.jsonl", "--batch-size", "0"],
+    ],
+)
+def test_bad_arguments_exit_2_as_documented(run: Run, argv: list[str]) -> None:
+    """The documented table: bad arguments are usage errors (2), caught before any work."""
+    result = run(*argv)
+    assert result.code == 2
+    assert "error: argument" in result.err
+    assert "Traceback" not in result.err
 
 
 def test_ctrl_c_exits_130(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

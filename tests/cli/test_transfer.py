@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,10 @@ from typing import Any
 import pytest
 
 import cml
-from cml._cli._progress import ProgressBar
 
 from .conftest import Result, Run, free_port
 
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 START = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
 LONG = " ".join(
     f"Sentence number {n} of the travel diary describes another day." for n in range(40)
@@ -129,7 +130,10 @@ def test_round_trip_with_bad_lines_in_the_middle(
     fresh = _embedded(tmp_path, "fresh.db")
     result = run("import", str(file), "--batch-size", "2", *fresh)
     assert result.code == 1  # some lines were rejected...
-    assert f"imported {len(original)} memories from {file}; 5 lines failed" in result.out
+    assert (
+        f"imported {len(original)} lines from {file}: {len(original)} stored as new memories, "
+        "0 merged into equivalent ones, 5 failed"
+    ) in result.out
     assert "cml import: line 3: InvalidRequestError: not valid JSON" in result.err
     assert "cml import: line 4: InvalidRequestError: the record has no text" in result.err
     assert "line 5: InvalidRequestError: unknown memory type" in result.err
@@ -153,7 +157,7 @@ def test_import_into_a_server_and_as_json(
     result = run("import", "-", "--url", server.url, "--json")
     assert result.code == 1
     report = result.json()
-    assert report["written"] == len(original)
+    assert (report["stored"], report["merged"]) == (len(original), 0)
     assert report["lines"] == len(original) + 1
     assert report["stopped_at_line"] is None
     [error] = report["errors"]
@@ -189,7 +193,7 @@ def test_import_stops_when_the_server_cannot_take_it(run: Run, tmp_path: Path) -
     url = f"http://127.0.0.1:{free_port()}"
     result = run("import", str(file), "--url", url, "--batch-size", "2")
     assert result.code == 1
-    assert "imported 0 memories" in result.out
+    assert "imported 0 lines" in result.out
     assert "stopped at line 1" in result.out
     assert "cml: CMLConnectionError" in result.err
     assert result.err.count("CMLConnectionError") == 1  # once, not once per line
@@ -204,12 +208,39 @@ def _import_with_progress(run: Run, tmp_path: Path, *flags: str) -> Result:
 def test_progress_bar_when_forced_on(run: Run, tmp_path: Path) -> None:
     result = _import_with_progress(run, tmp_path, "--progress")
     assert result.code == 0, result.err
-    assert result.err.startswith("\rimport [")
-    final = result.err.rstrip("\n").rsplit("\r", 1)[-1]
-    assert final.startswith("import [" + "#" * 28 + "] 100%")
-    assert "30 written, 0 errors" in final
-    assert result.err.endswith("\n")
-    assert "imported 30 memories" in result.out  # the summary stays on stdout
+    # Drawn by rich: a bar, the share done, the time left and the rate, with the counts.
+    final = ANSI.sub("", result.err).rstrip().rsplit("\r", 1)[-1]
+    assert final.startswith("import ━")
+    assert re.search(r" 100% \d+:\d\d:\d\d [\d,]+ lines/s 30 stored, 0 merged, 0 failed$", final)
+    assert "imported 30 lines" in result.out  # the summary stays on stdout
+
+
+def test_export_progress_counts_with_a_rate(run: Run, tmp_path: Path) -> None:
+    store = _embedded(tmp_path, "p.db")
+    assert _import_with_progress(run, tmp_path).code == 0
+    result = run("export", "-o", str(tmp_path / "out.jsonl"), "--progress", *store)
+    assert result.code == 0, result.err
+    final = ANSI.sub("", result.err).rstrip().rsplit("\r", 1)[-1]
+    assert re.search(r"^export \d+:\d\d:\d\d [\d,]+ memories/s 30 memories$", final)
+
+
+def test_import_counts_merged_lines_apart_from_stored(run: Run, tmp_path: Path) -> None:
+    """A line the store folds into an equivalent memory is not a new memory, nor a failure."""
+    file = tmp_path / "dupes.jsonl"
+    texts = [
+        "The user's bicycle is red.",
+        "The user works in Lisbon.",
+        "The user's bicycle is red.",
+    ]
+    file.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts))
+    store = _embedded(tmp_path, "d.db")
+    first = run("import", str(file), "--json", *store)
+    assert first.code == 0, first.err
+    assert (first.json()["stored"], first.json()["merged"], first.json()["errors"]) == (2, 1, [])
+    again = run("import", str(file), *store)
+    assert "imported 3 lines from" in again.out
+    assert "0 stored as new memories, 3 merged into equivalent ones, 0 failed" in again.out
+    assert run("stats", "--json", *store).json()["total_memories"] == 2
 
 
 @pytest.mark.parametrize("flags", [(), ("--no-progress",)])
@@ -219,36 +250,3 @@ def test_no_progress_bar_off_a_terminal_or_when_turned_off(
     result = _import_with_progress(run, tmp_path, *flags)
     assert result.code == 0
     assert result.err == ""
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_progress_bar_redraws_at_a_bounded_rate() -> None:
-    stream = io.StringIO()
-    clock = _Clock()
-    bar = ProgressBar(stream, label="import", total=1000, interval=0.1, clock=clock)
-    for done in range(1000):  # a fast store: a thousand updates within one interval
-        bar.update(done, f"{done} written")
-    assert bar.draws == 1
-    clock.now += 0.25
-    bar.update(500, "500 written")
-    assert bar.draws == 2
-    assert stream.getvalue().endswith("\rimport [" + "#" * 14 + "-" * 14 + "]  50%  500 written")
-    bar.finish(1000, "1000 written")  # the end is always drawn
-    assert bar.draws == 3
-    assert stream.getvalue().endswith("] 100%  1000 written\n")
-
-
-def test_progress_without_a_known_size_counts_only() -> None:
-    stream = io.StringIO()
-    bar = ProgressBar(stream, label="import", total=None)
-    bar.update(10, "3 written, 0 errors")
-    bar.finish(20, "5 written")
-    # A shorter line is padded over the longer one before it.
-    assert stream.getvalue() == "\rimport  3 written, 0 errors\rimport  5 written" + " " * 10 + "\n"

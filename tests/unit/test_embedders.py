@@ -29,7 +29,7 @@ def test_missing_default_model_falls_back_to_lexical_with_one_warning(
         warnings.simplefilter("always")
         first = Engine(":memory:")
         second = Engine(":memory:")
-    assert [str(w.message) for w in caught if w.category is RuntimeWarning] == [
+    assert [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)] == [
         "py-cml embedded mode: no embedding model is installed; retrieval falls back to lexical "
         "(full-text) search. Install py-cml[embeddings] for semantic retrieval."
     ]
