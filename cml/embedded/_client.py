@@ -22,7 +22,8 @@ from .engine import Engine
 
 __all__ = ["AsyncEmbeddedCognitiveMemoryLayer", "EmbeddedCognitiveMemoryLayer"]
 
-_LOCAL = "http://embedded.cml.local"
+_HOST = "embedded.cml.local"
+_LOCAL = f"http://{_HOST}"
 
 
 def _config(tenant_id: str | None) -> CMLConfig:
@@ -30,6 +31,11 @@ def _config(tenant_id: str | None) -> CMLConfig:
     return CMLConfig(
         base_url=_LOCAL, tenant_id=tenant_id or DEFAULT_TENANT_ID, max_retries=0, retry_delay=0.0
     )
+
+
+def _api(engine: Engine) -> Api:
+    # The client's base URL names no machine; it is the only `Host` its requests carry.
+    return Api(handlers(engine), idempotency=engine.replies, allowed_hosts=[_HOST])
 
 
 def _engine(
@@ -73,7 +79,7 @@ class EmbeddedCognitiveMemoryLayer(CognitiveMemoryLayer):
         engine: Engine | None = None,
     ) -> None:
         self.engine, self._owns_engine = _engine(db_path, embedder, classifier, engine)
-        transport = InProcessTransport(Api(handlers(self.engine), idempotency=self.engine.replies))
+        transport = InProcessTransport(_api(self.engine))
         super().__init__(config=_config(tenant_id), http_client=httpx.Client(transport=transport))
         self._owns_http = True
 
@@ -98,9 +104,7 @@ class AsyncEmbeddedCognitiveMemoryLayer(AsyncCognitiveMemoryLayer):
         engine: Engine | None = None,
     ) -> None:
         self.engine, self._owns_engine = _engine(db_path, embedder, classifier, engine)
-        transport = AsyncInProcessTransport(
-            Api(handlers(self.engine), idempotency=self.engine.replies)
-        )
+        transport = AsyncInProcessTransport(_api(self.engine))
         super().__init__(
             config=_config(tenant_id), http_client=httpx.AsyncClient(transport=transport)
         )

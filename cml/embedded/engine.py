@@ -68,6 +68,9 @@ _ACCESS_FLUSH_SECONDS = 2.0
 # A retry follows its first attempt by seconds or minutes: a day covers it with room to spare,
 # and keeps the table from growing with every write a long-running server ever took.
 IDEMPOTENCY_TTL = timedelta(hours=24)
+# A claimed Idempotency-Key whose answer never came: its request died with its process.
+CLAIM_STALE = timedelta(minutes=10)
+_PENDING = "pending"
 # Expired answers are deleted by a write at most this often (per engine).
 _IDEMPOTENCY_PURGE_SECONDS = 600.0
 
@@ -93,7 +96,13 @@ def _now() -> datetime:
 
 
 def _iso(moment: datetime) -> str:
-    return parse_datetime(moment).astimezone(UTC).isoformat(timespec="microseconds")
+    try:
+        return parse_datetime(moment).astimezone(UTC).isoformat(timespec="microseconds")
+    except OverflowError:
+        # "9999-12-31T23:59:59-14:00" is a valid date that has no UTC counterpart.
+        raise InvalidRequestError(
+            f"date {moment} is out of range once converted to UTC (years 1 to 9999)"
+        ) from None
 
 
 def _hash(text: str) -> str:
@@ -219,13 +228,43 @@ class Replies:
         )
 
     def lookup(self, tenant: str, key: str) -> dict[str, Any] | None:
+        """The answer recorded for `key`, or `None` (also while a claim on it is pending)."""
         found = self.find(self._store.db, tenant, key)
-        return None if found is None else dict(json.loads(found[1]))
+        if found is None or found[0] == _PENDING:
+            return None
+        return dict(json.loads(found[1]))
+
+    def claim(self, tenant: str, key: str) -> bool:
+        """Claim `key` before running its request: `False` when a live claim or an answer
+        holds it already. A claim older than `CLAIM_STALE` belongs to a process that died."""
+        with self._store.write(bump_generation=False) as db:
+            found = self.find(db, tenant, key)
+            if found is not None:
+                if found[0] != _PENDING:
+                    return False
+                row = db.execute(
+                    "SELECT created_at FROM idempotency WHERE tenant_id = ? AND key = ?",
+                    (tenant, key),
+                ).fetchone()
+                if str(row[0]) >= _iso(_now() - CLAIM_STALE):
+                    return False
+            self.record(db, tenant, key, _PENDING, "{}")
+            return True
+
+    def release(self, tenant: str, key: str) -> None:
+        """Drop a claim whose request failed, so that a retry runs it."""
+        with self._store.write(bump_generation=False) as db:
+            db.execute(
+                "DELETE FROM idempotency WHERE tenant_id = ? AND key = ? AND operation = ?",
+                (tenant, key, _PENDING),
+            )
 
     def store(self, tenant: str, key: str, payload: Mapping[str, Any]) -> None:
+        """Record the answer of a claimed key (replacing the claim)."""
         # A recorded answer is no memory data: no generation bump, no vector index reload.
         with self._store.write(bump_generation=False) as db:
-            if self.find(db, tenant, key) is None:  # the first answer recorded wins
+            found = self.find(db, tenant, key)
+            if found is None or found[0] == _PENDING:  # the first answer recorded wins
                 self.record(db, tenant, key, "http", json.dumps(payload, default=str))
 
 
