@@ -39,7 +39,7 @@ from . import retrieval
 from .classify import classify
 from .embedders import Embedder, resolve_embedder
 from .extract import extract
-from .storage import Store
+from .storage import Store, fts_match
 
 __all__ = ["MAX_CONTENT_CHARS", "Engine", "default_db_path"]
 
@@ -761,7 +761,7 @@ class Engine:
             lexical: list[tuple[int, str, float]] = []
             match = retrieval.fts_query(query)
             if match is not None:
-                lexical = self._lexical(db, match, where, params)
+                lexical = self._lexical(db, fts_match(tenant, match), where, params)
             semantic: list[tuple[int, str, float]] = []
             if self._vectors is not None:
                 self._vectors.sync(self._generation(db))
@@ -848,7 +848,9 @@ class Engine:
         window = _CANDIDATES * 4
         while True:
             ranked = db.execute(
-                "SELECT rowid, bm25(memories_fts) FROM memories_fts WHERE memories_fts MATCH ? "
+                # Weight 0 for the tenant column: it only partitions (see storage.fts_match).
+                "SELECT rowid, bm25(memories_fts, 1.0, 0.0) FROM memories_fts "
+                "WHERE memories_fts MATCH ? "
                 "ORDER BY 2 LIMIT ?",
                 [match, window],
             ).fetchall()

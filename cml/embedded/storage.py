@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MIGRATIONS", "Store", "quote_identifier"]
+__all__ = ["MIGRATIONS", "Store", "fts_match", "fts_tenant_token", "quote_identifier"]
 
 # A writer waits this long for another connection (thread or process) to finish its write.
 BUSY_TIMEOUT_S = 60.0
@@ -204,9 +204,68 @@ def _m002_idempotency_expiry(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX idempotency_created ON idempotency (created_at)")
 
 
+def _m003_fts_per_tenant(db: sqlite3.Connection) -> None:
+    # Full-text search partitioned by tenant: each row also holds one token naming its tenant
+    # (`fts_tenant_token`), and every search matches it, so FTS5 reads only the caller's
+    # matches. Before, a search ranked every tenant's matches and filtered afterwards: its time
+    # told whether other tenants' memories held a word, and grew with their data.
+    _run_script(
+        db,
+        f"""
+        DROP TRIGGER memories_fts_insert;
+        DROP TRIGGER memories_fts_delete;
+        DROP TRIGGER memories_fts_update;
+        DROP TABLE memories_fts;
+        CREATE VIEW memories_fts_source AS
+            SELECT rowid AS rowid, text, {_TENANT_TOKEN_SQL.format("tenant_id")} AS tenant
+            FROM memories;
+        CREATE VIRTUAL TABLE memories_fts USING fts5(
+            text, tenant, content='memories_fts_source', content_rowid='rowid',
+            tokenize='porter unicode61'
+        );
+        CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
+            INSERT INTO memories_fts (rowid, text, tenant)
+                VALUES (new.rowid, new.text, {_TENANT_TOKEN_SQL.format("new.tenant_id")});
+        END;
+        CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
+            INSERT INTO memories_fts (memories_fts, rowid, text, tenant)
+                VALUES ('delete', old.rowid, old.text,
+                        {_TENANT_TOKEN_SQL.format("old.tenant_id")});
+        END;
+        CREATE TRIGGER memories_fts_update AFTER UPDATE OF text, tenant_id ON memories BEGIN
+            INSERT INTO memories_fts (memories_fts, rowid, text, tenant)
+                VALUES ('delete', old.rowid, old.text,
+                        {_TENANT_TOKEN_SQL.format("old.tenant_id")});
+            INSERT INTO memories_fts (rowid, text, tenant)
+                VALUES (new.rowid, new.text, {_TENANT_TOKEN_SQL.format("new.tenant_id")});
+        END;
+        INSERT INTO memories_fts (memories_fts) VALUES ('rebuild');
+        """,
+    )
+
+
+# 't', the UTF-8 bytes in hex, '0': one token for the unicode61 tokenizer, which the porter
+# stemmer leaves alone (no English suffix ends in a digit), and equal only for equal tenants.
+_TENANT_TOKEN_SQL = "'t' || hex({}) || '0'"
+
+
+def fts_tenant_token(tenant: str) -> str:
+    """The token `_m003_fts_per_tenant` stores for `tenant` (as an FTS5 string)."""
+    return f'"t{tenant.encode("utf-8").hex()}0"'
+
+
+def fts_match(tenant: str, match: str) -> str:
+    """A MATCH expression for `match` (over the text) within `tenant`'s rows only."""
+    return f"tenant : {fts_tenant_token(tenant)} AND text : ({match})"
+
+
 #: Applied in order; the schema version is `PRAGMA user_version`. Never edit a released one:
 #: append a new function.
-MIGRATIONS: tuple[Migration, ...] = (_m001_initial, _m002_idempotency_expiry)
+MIGRATIONS: tuple[Migration, ...] = (
+    _m001_initial,
+    _m002_idempotency_expiry,
+    _m003_fts_per_tenant,
+)
 
 
 class Store:

@@ -20,8 +20,8 @@ from .._exceptions import ConfigurationError
 from ..embedded.engine import Engine
 from ._api import Api, Reply, Request, check_keys, load_spec
 from ._guard import is_loopback_name
-from ._schema import UNBOUNDED_ALLOWANCE
 from ._routes import handlers
+from ._schema import UNBOUNDED_ALLOWANCE
 
 __all__ = ["DEFAULT_RATE_LIMIT", "UNBOUNDED_ALLOWANCE", "create_app", "serve"]
 
