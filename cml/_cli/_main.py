@@ -27,6 +27,9 @@ def _serve(args: argparse.Namespace) -> int:
         admin_api_key=args.admin_api_key,
         embedder=args.embedder,
         log_level=args.log_level,
+        allowed_hosts=args.allowed_host,
+        allowed_origins=args.allowed_origin,
+        rate_limit=args.rate_limit,
     )
     return EXIT_OK
 

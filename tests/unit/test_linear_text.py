@@ -42,14 +42,14 @@ PATTERNS = sorted(dict(_patterns()).items())
 
 # Runs that make a pattern try a long partial match from every position: each word the
 # pattern spells out (both cases), and the characters it is built around.
-_GENERIC = [" ", "a ", "A ", "Aa ", "a.", "A. ", "1. ", "... ", "'s ", "x" * 40 + " ", "\n", "\n \n"]
+_GENERIC = [" ", "a ", "A ", "a.", "A. ", "1. ", "... ", "x" * 40 + " ", "\n \n"]
 
 
 def _units(pattern: re.Pattern[str]) -> list[str]:
     words = sorted(set(re.findall(r"[a-z']{2,}", pattern.pattern.lower())))
     units = list(_GENERIC)
     for word in words:
-        units += [word + " ", word.capitalize() + " ", word + "  x "]
+        units += [word + " ", word.capitalize() + " "]
     return units
 
 
@@ -59,7 +59,7 @@ def _fill(unit: str, size: int) -> str:
 
 def _timed(run: Callable[[str], object], text: str) -> float:
     best = float("inf")
-    for _ in range(2):
+    for _ in range(1):
         started = time.perf_counter()
         run(text)
         best = min(best, time.perf_counter() - started)
