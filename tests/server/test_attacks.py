@@ -341,3 +341,46 @@ def test_a_duplicate_claimed_by_another_process_gets_409(tmp_path: Path) -> None
             headers={"Idempotency-Key": key},
         )
         assert retried.status_code == 200
+
+
+# -- 10. rate limiting per key ------------------------------------------------------------------
+
+
+def test_a_key_over_its_limit_gets_429_with_retry_after(tmp_path: Path) -> None:
+    with _serve(tmp_path, api_key=USER_KEY, admin_api_key=ADMIN_KEY, rate_limit=60) as server:
+        stats = f"{server.url}{API}/memory/stats"
+        started = time.monotonic()
+        served = 0
+        for _ in range(300):  # 60 at once, then one a second: a 429 comes well before 300
+            refused = httpx.get(stats, headers={"X-API-Key": USER_KEY})
+            if refused.status_code != 200:
+                break
+            served += 1
+        assert refused.status_code == 429
+        assert 60 <= served <= 60 + (time.monotonic() - started) + 1
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60
+        # Per key: the admin key has its own budget; health needs no key and is not counted.
+        assert httpx.get(stats, headers={"X-API-Key": ADMIN_KEY}).status_code == 200
+        assert httpx.get(f"{server.url}{API}/health").status_code == 200
+
+
+def test_the_client_waits_out_a_429_from_our_server(tmp_path: Path) -> None:
+    from cml.exceptions import RateLimitError
+
+    with _serve(tmp_path, api_key=USER_KEY, admin_api_key=ADMIN_KEY, rate_limit=60) as server:
+        with CognitiveMemoryLayer(base_url=server.url, api_key=USER_KEY, max_retries=0) as hasty:
+            for _ in range(60):
+                hasty.stats()
+            with pytest.raises(RateLimitError) as raised:
+                hasty.stats()
+            assert raised.value.retry_after is not None and raised.value.retry_after >= 1
+        with CognitiveMemoryLayer(base_url=server.url, api_key=USER_KEY, max_retries=2) as patient:
+            started = time.monotonic()
+            patient.stats()  # waits for the Retry-After the server gave, then succeeds
+            assert time.monotonic() - started >= 0.5
+
+
+def test_no_limit_without_keys(tmp_path: Path) -> None:
+    with _serve(tmp_path, rate_limit=60) as server:
+        stats = f"{server.url}{API}/memory/stats"
+        assert {httpx.get(stats).status_code for _ in range(80)} == {200}
