@@ -21,8 +21,8 @@ import pytest
 from local_server import LocalServer
 
 from cml import CognitiveMemoryLayer
-from cml.exceptions import ConfigurationError, InvalidRequestError
 from cml.embedded.engine import Engine
+from cml.exceptions import ConfigurationError, InvalidRequestError
 from cml.server.app import create_app
 
 API = "/api/v1"
@@ -117,7 +117,9 @@ def test_an_allowed_origin_is_accepted(tmp_path: Path) -> None:
         write = f"{server.url}{API}/memory/write"
         ok = httpx.post(write, json={"content": "x"}, headers={"Origin": "http://localhost:3000"})
         assert ok.status_code == 200
-        other = httpx.post(write, json={"content": "y"}, headers={"Origin": "http://localhost:4000"})
+        other = httpx.post(
+            write, json={"content": "y"}, headers={"Origin": "http://localhost:4000"}
+        )
         assert other.status_code == 403
 
 
@@ -239,6 +241,22 @@ def test_a_body_larger_than_the_route_can_need_is_413_before_it_is_read(tmp_path
 # -- 5. a retry while the first attempt runs is applied once ---------------------------------------
 
 
+def _warm(server: LocalServer) -> None:
+    """Give every server worker thread its database connection (opening one waits for a
+    writer to finish, which would hide the race the tests below are about)."""
+    results = []
+    threads = [
+        threading.Thread(
+            target=lambda: results.append(httpx.get(f"{server.url}{API}/memory/stats"))
+        )
+        for _ in range(12)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+
 def _hold_database(path: Path, seconds: float) -> threading.Thread:
     """Another process's long write transaction, as a second connection holding the lock."""
     ready = threading.Event()
@@ -281,6 +299,7 @@ def test_concurrent_duplicate_updates_apply_once(tmp_path: Path) -> None:
         written = httpx.post(f"{url}/memory/write", json={"content": "The user likes green tea."})
         memory_id = written.json()["memory_id"]
         key = {"Idempotency-Key": str(uuid.uuid4())}
+        _warm(server)
         holder = _hold_database(tmp_path / "attacks.db", 1.5)
         results = _concurrently(
             4,
@@ -304,6 +323,7 @@ def test_concurrent_duplicate_updates_apply_once(tmp_path: Path) -> None:
 def test_concurrent_duplicate_session_creations_make_one_session(tmp_path: Path) -> None:
     with _serve(tmp_path) as server:
         key = {"Idempotency-Key": str(uuid.uuid4())}
+        _warm(server)
         holder = _hold_database(tmp_path / "attacks.db", 1.5)
         results = _concurrently(
             4,
@@ -373,7 +393,8 @@ def test_the_client_waits_out_a_429_from_our_server(tmp_path: Path) -> None:
                 hasty.stats()
             with pytest.raises(RateLimitError) as raised:
                 hasty.stats()
-            assert raised.value.retry_after is not None and raised.value.retry_after >= 1
+            assert raised.value.retry_after is not None
+            assert raised.value.retry_after >= 1
         with CognitiveMemoryLayer(base_url=server.url, api_key=USER_KEY, max_retries=2) as patient:
             started = time.monotonic()
             patient.stats()  # waits for the Retry-After the server gave, then succeeds
