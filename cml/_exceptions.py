@@ -34,7 +34,7 @@ import attrs
 import httpx
 
 from ._constants import REQUEST_ID_HEADER
-from ._logging import display_url, redact, registered_secrets
+from ._logging import display_url, redact, registered_secrets, safe_request_id
 from ._retry import parse_retry_after
 
 __all__ = [
@@ -315,7 +315,7 @@ def error_from_response(
     """
     masked = tuple(s for s in secrets if s)
     body = _parse_body(content, masked)
-    request_id = _header(headers, REQUEST_ID_HEADER)
+    request_id = safe_request_id(_header(headers, REQUEST_ID_HEADER), masked)
     detail = body.get("detail") if isinstance(body, dict) else None
 
     if status_code == 422 and isinstance(detail, list):

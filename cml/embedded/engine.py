@@ -47,6 +47,8 @@ logger = logging.getLogger("cml")
 
 #: The wire contract's limit for one write's content.
 MAX_CONTENT_CHARS = 100_000
+#: The longest query a read takes.
+MAX_QUERY_CHARS = 10_000
 #: The largest metadata of one memory (as JSON text), and how deeply it may nest: what is stored
 #: is sent back with every read of the memory.
 MAX_METADATA_CHARS = 100_000
@@ -695,7 +697,7 @@ class Engine:
         min_relevance: float = 0.0,
     ) -> ReadResponse:
         started = time.perf_counter()
-        query = _check_text(query, "query", limit=10_000)
+        query = _check_text(query, "query", limit=MAX_QUERY_CHARS)
         if not isinstance(max_results, int) or not 1 <= max_results <= 50:
             raise InvalidRequestError(f"max_results must be between 1 and 50, not {max_results}")
         if response_format not in ("packet", "list", "llm_context"):
@@ -977,7 +979,8 @@ class Engine:
             _check_text(assistant_response, "assistant_response")
         found = self.read(
             tenant,
-            user_message,
+            # A message may be longer than a query may be: its beginning finds the context.
+            user_message[:MAX_QUERY_CHARS],
             max_results=20,
             namespace=namespace,
             min_relevance=TURN_MIN_RELEVANCE,

@@ -78,7 +78,7 @@ class Request:
     path: str
     headers: Mapping[str, str]  # lower-case names
     query: Mapping[str, list[str]] = field(default_factory=dict)
-    body: bytes = b""
+    body: bytes | bytearray = b""  # a bytearray as received: no copy of a large body
 
 
 @dataclass
@@ -383,7 +383,7 @@ class Api:
             raise HTTPProblem(422, problems)
         return values
 
-    def _body(self, route: _Route, raw: bytes) -> Any:
+    def _body(self, route: _Route, raw: bytes | bytearray) -> Any:
         spec = route.operation.get("requestBody")
         if spec is None:
             return None

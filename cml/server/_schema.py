@@ -82,8 +82,10 @@ class SchemaValidator:
             branches = [self.errors(value, option, loc) for option in schema["anyOf"]]
             if any(not found for found in branches):
                 return []
-            # Report the branch that got furthest: the one with the fewest problems.
-            return min(branches, key=len)
+            # Report the branch that got furthest: one whose type the value has ("[1, 2]" is
+            # a list of the wrong items, not a wrong null), then the fewest problems.
+            typed = [found for found in branches if not _wrong_type(found, loc)]
+            return min(typed or branches, key=len)
         problems: list[dict[str, Any]] = []
         expected = schema.get("type")
         if expected is not None:
@@ -187,6 +189,15 @@ class SchemaValidator:
                     _problem(loc, "Input should be a valid datetime", "datetime_parsing")
                 )
         return problems
+
+
+def _wrong_type(problems: list[dict[str, Any]], loc: tuple[Any, ...]) -> bool:
+    """Whether `problems` is the value itself having the wrong type."""
+    return (
+        len(problems) == 1
+        and problems[0]["loc"] == list(loc)
+        and (problems[0]["type"].endswith("_type"))
+    )
 
 
 def _problem(loc: tuple[Any, ...], msg: str, kind: str) -> dict[str, Any]:

@@ -405,3 +405,26 @@ def test_no_limit_without_keys(tmp_path: Path) -> None:
     with _serve(tmp_path, rate_limit=60) as server:
         stats = f"{server.url}{API}/memory/stats"
         assert {httpx.get(stats).status_code for _ in range(80)} == {200}
+
+
+# -- 9. the smaller findings -------------------------------------------------------------------
+
+
+def test_a_turn_takes_the_message_a_write_takes(open_server: LocalServer) -> None:
+    message = ("The user talked about tea for a long time. " * 300)[:12_500]
+    url = open_server.url + API
+    assert httpx.post(f"{url}/memory/write", json={"content": message}).status_code == 200
+    turn = httpx.post(f"{url}/memory/turn", json={"user_message": message}, timeout=60)
+    assert turn.status_code == 200, turn.text
+
+
+def test_a_list_of_wrong_items_is_reported_as_such(open_server: LocalServer) -> None:
+    response = httpx.post(f"{open_server.url}{API}/memory/forget", json={"memory_ids": [1, 2]})
+    assert response.status_code == 422
+    messages = [problem["msg"] for problem in response.json()["detail"]]
+    assert not any("null" in message for message in messages), messages
+    assert any("string" in message for message in messages), messages
+    assert [p["loc"] for p in response.json()["detail"]] == [
+        ["body", "memory_ids", 0],
+        ["body", "memory_ids", 1],
+    ]
