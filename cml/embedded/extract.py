@@ -193,20 +193,27 @@ _MAX_NAME_WORDS = 6
 # keeps a long run-on sentence with many verbs linear to read.
 _WINDOW = 200
 
+# A name at the end of a text (`$`): with an unbounded run of words, the search would read the
+# whole run again from every word of it (quadratic); no name is longer than this anyway.
+_LAST_NAME = (
+    rf"[A-Z][\w'’&-]*(?:\s+(?:(?:of|de|del|van|von|der|da|la)\s+)?[A-Z][\w&-]*)"
+    rf"{{0,{_MAX_NAME_WORDS - 1}}}"
+)
+
 # Subjects, read backwards from the verb: "my X", "the user('s X)", "I", "Name('s X)".
 _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:^|\s)(?:the\s+)?user'?s\s+([a-z]+)$", re.IGNORECASE), "user's {0}"),
     (re.compile(r"(?:^|\s)my\s+([a-z]+)$", re.IGNORECASE), "user's {0}"),
     (re.compile(r"(?:^|\s)(?:the\s+)?user$", re.IGNORECASE), _USER),
     (re.compile(r"(?:^|\s)I$"), _USER),
-    (re.compile(rf"(?:^|\s)({_NAME})'s\s+([a-z]+)$"), "{0}'s {1}"),
-    (re.compile(rf"(?:^|\s)({_NAME})(?<!'s)(?<!’s)$"), "{0}"),
+    (re.compile(rf"(?:^|\s)({_LAST_NAME})'s\s+([a-z]+)$"), "{0}'s {1}"),
+    (re.compile(rf"(?:^|\s)({_LAST_NAME})(?<!'s)(?<!’s)$"), "{0}"),
 )
 # For "... name is Y": whose name it is.
 _POSSESSORS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:^|\s)my$", re.IGNORECASE), _USER),
     (re.compile(r"(?:^|\s)(?:the\s+)?user'?s$", re.IGNORECASE), _USER),
-    (re.compile(rf"(?:^|\s)({_NAME})'s$"), "{0}"),
+    (re.compile(rf"(?:^|\s)({_LAST_NAME})'s$"), "{0}"),
 )
 
 _PHRASES = {
