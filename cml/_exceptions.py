@@ -51,6 +51,7 @@ __all__ = [
     "NotFoundError",
     "RateLimitError",
     "ServerError",
+    "StorageError",
     "StreamError",
     "ValidationError",
     "VersionMismatchError",
@@ -278,6 +279,12 @@ class CMLTimeoutError(CMLConnectionError):
     """No response arrived within the timeout."""
 
     default_hint = "The server may be overloaded or unreachable; raise timeout (CML_TIMEOUT)."
+
+
+class StorageError(CMLError):
+    """The embedded store cannot be used as asked: its disk is full, or it is read-only."""
+
+    default_hint = "Free disk space, or check the permissions of the database file and folder."
 
 
 class StreamError(CMLError):

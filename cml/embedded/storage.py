@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from .._exceptions import StorageError
+
 __all__ = ["MIGRATIONS", "Store", "fts_match", "fts_tenant_token", "quote_identifier"]
 
 # A writer waits this long for another connection (thread or process) to finish its write.
@@ -284,7 +286,13 @@ class Store:
         self._write_lock = threading.RLock()
         self._connections: list[sqlite3.Connection] = []
         self._closed = False
-        self.migrate()
+        try:
+            self.migrate()
+        except (sqlite3.OperationalError, sqlite3.DatabaseError, StorageError) as exc:
+            self.close()  # a handle that failed to open is no handle to keep
+            if isinstance(exc, StorageError):
+                raise
+            raise StorageError(f"cannot open the memory store {self.path}: {exc}") from None
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(
@@ -295,7 +303,11 @@ class Store:
         )
         db.row_factory = sqlite3.Row
         if not self._memory:
-            db.execute("PRAGMA journal_mode=WAL")
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError as exc:
+                if "readonly" not in str(exc):
+                    raise  # a read-only store keeps its journal mode: it is only read
             # NORMAL is durable against a process crash (SIGKILL) in WAL mode; only a power cut
             # can lose the last commits.
             db.execute("PRAGMA synchronous=NORMAL")
@@ -338,12 +350,19 @@ class Store:
         """
         with self._write_lock:  # threads of this process queue here, not in SQLite
             db = self.db
-            _retry_busy(lambda: db.execute("BEGIN IMMEDIATE"))
+            try:
+                _retry_busy(lambda: db.execute("BEGIN IMMEDIATE"))
+            except sqlite3.OperationalError as exc:
+                raise _storage_error(self.path, exc) from None
             try:
                 yield db
                 if bump_generation:
                     db.execute("UPDATE generation SET value = value + 1 WHERE id = 1")
                 _retry_busy(lambda: db.execute("COMMIT"))
+            except sqlite3.OperationalError as exc:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise _storage_error(self.path, exc) from None
             except BaseException:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
@@ -367,6 +386,11 @@ class Store:
         return int(row[0])
 
     def migrate(self) -> None:
+        # Read first: a store already at this schema needs no write, so a read-only one opens.
+        current = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        _end_read(self.db)
+        if current == len(MIGRATIONS):
+            return
         with self.write() as db:
             version = int(db.execute("PRAGMA user_version").fetchone()[0])
             if version > len(MIGRATIONS):
@@ -389,6 +413,18 @@ class Store:
 def _end_read(db: sqlite3.Connection) -> None:
     if db.in_transaction:
         db.execute("COMMIT")
+
+
+def _storage_error(path: str, exc: sqlite3.OperationalError) -> Exception:
+    """A typed error for the conditions a user can fix; anything else as it was."""
+    text = str(exc).lower()
+    if "disk is full" in text:
+        return StorageError(
+            f"the disk holding the memory store {path} is full: nothing was written"
+        )
+    if "readonly" in text or "read-only" in text:
+        return StorageError(f"the memory store {path} is read-only: nothing was written")
+    return exc
 
 
 def _retry_busy(statement: Callable[[], Any]) -> Any:

@@ -24,7 +24,7 @@ from importlib import resources
 from typing import Any
 
 from .._constants import DEFAULT_TENANT_ID
-from .._exceptions import ConfigurationError, InvalidRequestError, NotFoundError
+from .._exceptions import ConfigurationError, InvalidRequestError, NotFoundError, StorageError
 from ._guard import Admission, RateLimiter
 from ._schema import UNBOUNDED_ALLOWANCE, SchemaValidator
 
@@ -319,6 +319,8 @@ class Api:
             raise HTTPProblem(404, exc.message) from None
         except Unsupported as exc:
             raise HTTPProblem(501, str(exc)) from None
+        except StorageError as exc:
+            raise HTTPProblem(507, exc.message) from None
         if isinstance(result, Stream):
             return Reply(200, result.events, {"Cache-Control": "no-cache"}, "text/event-stream")
         return _json_reply(200, result)
