@@ -212,6 +212,8 @@ def test_serve_keeps_its_flags(run: Run, monkeypatch: pytest.MonkeyPatch) -> Non
     assert run("serve").code == 0
     assert run("serve", "--host", "::1", "--port", "9000", "--db", "s.db").code == 0
     assert run("--db", "top.db", "--embedder", "none", "serve", "--log-level", "debug").code == 0
+    flags = ["--allowed-host", "a.lan", "--allowed-host", "b.lan", "--rate-limit", "0"]
+    assert run("serve", *flags, "--allowed-origin", "http://localhost:3000").code == 0
     assert calls == [
         {
             "host": "127.0.0.1",
@@ -221,9 +223,18 @@ def test_serve_keeps_its_flags(run: Run, monkeypatch: pytest.MonkeyPatch) -> Non
             "admin_api_key": "env-admin-key-123",
             "embedder": "default",
             "log_level": "info",
+            "allowed_hosts": [],
+            "allowed_origins": [],
+            "rate_limit": 60,
         },
         {**calls[0], "host": "::1", "port": 9000, "db_path": "s.db"},
         {**calls[0], "db_path": "top.db", "embedder": "none", "log_level": "debug"},
+        {
+            **calls[0],
+            "allowed_hosts": ["a.lan", "b.lan"],
+            "allowed_origins": ["http://localhost:3000"],
+            "rate_limit": 0,
+        },
     ]
 
 
