@@ -61,7 +61,10 @@ OPERATIONS = _operations()
 def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     engine = Engine(tmp_path_factory.mktemp("schemathesis") / "st.db", embedder="none")
     engine.write("default", "The user likes green tea and lives in Lisbon.")
-    app = create_app(engine=engine, api_key=USER_KEY, admin_api_key=ADMIN_KEY)
+    # "testserver" is the Host name schemathesis's in-process client sends.
+    app = create_app(
+        engine=engine, api_key=USER_KEY, admin_api_key=ADMIN_KEY, allowed_hosts=["testserver"]
+    )
     yield schemathesis.openapi.from_asgi("/openapi.json", app)
     engine.close()
 
