@@ -28,7 +28,14 @@ from ._exceptions import (
     error_from_response,
     error_from_transport,
 )
-from ._logging import display_url, log_request, redact, register_secrets, setup_logging
+from ._logging import (
+    display_url,
+    log_request,
+    redact,
+    register_secrets,
+    safe_request_id,
+    setup_logging,
+)
 from ._operations import Call, memory_item
 from ._releases import Identification, Release, get_release, identify, releases_with
 from ._retry import new_idempotency_key, parse_retry_after, retry_delay, should_retry_status
@@ -286,7 +293,10 @@ class BaseClient:
             str(args["url"]),
             response.status_code if response is not None else None,
             elapsed * 1000.0,
-            response.headers.get(REQUEST_ID_HEADER) if response is not None else None,
+            safe_request_id(
+                response.headers.get(REQUEST_ID_HEADER) if response is not None else None,
+                self._secrets,
+            ),
             attempt,
         )
 

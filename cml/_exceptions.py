@@ -35,7 +35,7 @@ import attrs
 import httpx
 
 from ._constants import REQUEST_ID_HEADER
-from ._logging import display_url, redact, registered_secrets
+from ._logging import display_url, redact, registered_secrets, safe_request_id
 from ._retry import parse_retry_after
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "NotFoundError",
     "RateLimitError",
     "ServerError",
+    "StorageError",
     "StreamError",
     "UnsupportedOperationError",
     "ValidationError",
@@ -305,6 +306,12 @@ class CMLTimeoutError(CMLConnectionError):
     default_hint = "The server may be overloaded or unreachable; raise timeout (CML_TIMEOUT)."
 
 
+class StorageError(CMLError):
+    """The embedded store cannot be used as asked: its disk is full, or it is read-only."""
+
+    default_hint = "Free disk space, or check the permissions of the database file and folder."
+
+
 class StreamError(CMLError):
     """The server sent an `error` event inside a Server-Sent Events stream."""
 
@@ -340,7 +347,7 @@ def error_from_response(
     """
     masked = tuple(s for s in secrets if s)
     body = _parse_body(content, masked)
-    request_id = _header(headers, REQUEST_ID_HEADER)
+    request_id = safe_request_id(_header(headers, REQUEST_ID_HEADER), masked)
     detail = body.get("detail") if isinstance(body, dict) else None
 
     if status_code == 422 and isinstance(detail, list):

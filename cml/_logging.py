@@ -25,6 +25,7 @@ __all__ = [
     "redact",
     "register_secrets",
     "registered_secrets",
+    "safe_request_id",
     "setup_logging",
 ]
 
@@ -60,6 +61,16 @@ def redact(text: str, secrets: Iterable[str | None]) -> str:
             # or every "k" in the log would vanish.
             text = re.sub(rf"(?<![\w-]){re.escape(secret)}(?![\w-])", MASK, text)
     return _KEY_ASSIGNMENT.sub(rf"\g<name>\g<sep>{MASK}", text)
+
+
+def safe_request_id(request_id: str | None, secrets: Iterable[str | None]) -> str | None:
+    """A server's request id, or `MASK` when it holds a secret anywhere (a proxy that echoes
+    the key as `req-<key>`): a request id is an opaque token, so none of it is kept."""
+    if request_id is None:
+        return None
+    if any(secret and secret in request_id for secret in secrets):
+        return MASK
+    return redact(request_id, ())
 
 
 class RedactingFilter(logging.Filter):

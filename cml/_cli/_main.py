@@ -92,6 +92,9 @@ def _serve(args: argparse.Namespace) -> int:
             embedder=args.embedder,
             log_level=args.log_level,
             api_version=args.api_version,
+            allowed_hosts=args.allowed_host,
+            allowed_origins=args.allowed_origin,
+            rate_limit=args.rate_limit,
         )
     )
     return EXIT_OK

@@ -182,6 +182,27 @@ def _serve_parser(commands: Any) -> None:
         f"(default {DEFAULT_RELEASE})",
     )
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a Host name to accept besides loopback names and addresses (repeatable; '*': any)",
+    )
+    serve.add_argument(
+        "--allowed-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="a browser origin (scheme://host:port) allowed to call the server (repeatable)",
+    )
+    serve.add_argument(
+        "--rate-limit",
+        type=int,
+        default=60,
+        metavar="N",
+        help="requests a minute per key when keys are set (default 60; 0: no limit)",
+    )
 
 
 def _command(commands: Any, name: str, help: str, **options: Any) -> argparse.ArgumentParser:

@@ -23,7 +23,8 @@ from .engine import Engine
 
 __all__ = ["AsyncEmbeddedCognitiveMemoryLayer", "EmbeddedCognitiveMemoryLayer"]
 
-_LOCAL = "http://embedded.cml.local"
+_HOST = "embedded.cml.local"
+_LOCAL = f"http://{_HOST}"
 
 
 def _config(tenant_id: str | None, api_version: str | None) -> CMLConfig:
@@ -38,9 +39,11 @@ def _config(tenant_id: str | None, api_version: str | None) -> CMLConfig:
 
 
 def _api(engine: Engine, config: CMLConfig) -> Api:
+    # The client's base URL names no machine; it is the only `Host` its requests carry.
     return Api(
         handlers(engine, config.api_version),
         idempotency=engine.replies,
+        allowed_hosts=[_HOST],
         api_version=config.api_version,
     )
 

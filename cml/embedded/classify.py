@@ -146,7 +146,7 @@ _RULES: tuple[_Rule, ...] = (
         2.5,
         r"\bfirst\b[^.!?]{0,80}\b(?:then|next|after that|finally)\b",
     ),
-    _rule(MemoryType.PROCEDURE, "numbered steps", 2.5, r"(?:^|\n)\s*\d{1,2}[.)]\s+\S"),
+    _rule(MemoryType.PROCEDURE, "numbered steps", 2.5, r"(?:^|\n)[^\S\n]*\d{1,2}[.)]\s+\S"),
     _rule(
         MemoryType.PROCEDURE,
         "to do x, run y",

@@ -40,7 +40,7 @@ from . import retrieval
 from .classify import classify
 from .embedders import Embedder, resolve_embedder
 from .extract import extract
-from .storage import Store
+from .storage import Store, fts_match
 
 __all__ = ["MAX_CONTENT_CHARS", "Engine", "default_db_path"]
 
@@ -48,6 +48,8 @@ logger = logging.getLogger("cml")
 
 #: The wire contract's limit for one write's content.
 MAX_CONTENT_CHARS = 100_000
+#: The longest query a read takes.
+MAX_QUERY_CHARS = 10_000
 #: The largest metadata of one memory (as JSON text), and how deeply it may nest: what is stored
 #: is sent back with every read of the memory.
 MAX_METADATA_CHARS = 100_000
@@ -69,6 +71,9 @@ _ACCESS_FLUSH_SECONDS = 2.0
 # A retry follows its first attempt by seconds or minutes: a day covers it with room to spare,
 # and keeps the table from growing with every write a long-running server ever took.
 IDEMPOTENCY_TTL = timedelta(hours=24)
+# A claimed Idempotency-Key whose answer never came: its request died with its process.
+CLAIM_STALE = timedelta(minutes=10)
+_PENDING = "pending"
 # Expired answers are deleted by a write at most this often (per engine).
 _IDEMPOTENCY_PURGE_SECONDS = 600.0
 
@@ -94,7 +99,13 @@ def _now() -> datetime:
 
 
 def _iso(moment: datetime) -> str:
-    return parse_datetime(moment).astimezone(UTC).isoformat(timespec="microseconds")
+    try:
+        return parse_datetime(moment).astimezone(UTC).isoformat(timespec="microseconds")
+    except OverflowError:
+        # "9999-12-31T23:59:59-14:00" is a valid date that has no UTC counterpart.
+        raise InvalidRequestError(
+            f"date {moment} is out of range once converted to UTC (years 1 to 9999)"
+        ) from None
 
 
 def _hash(text: str) -> str:
@@ -220,13 +231,43 @@ class Replies:
         )
 
     def lookup(self, tenant: str, key: str) -> dict[str, Any] | None:
+        """The answer recorded for `key`, or `None` (also while a claim on it is pending)."""
         found = self.find(self._store.db, tenant, key)
-        return None if found is None else dict(json.loads(found[1]))
+        if found is None or found[0] == _PENDING:
+            return None
+        return dict(json.loads(found[1]))
+
+    def claim(self, tenant: str, key: str) -> bool:
+        """Claim `key` before running its request: `False` when a live claim or an answer
+        holds it already. A claim older than `CLAIM_STALE` belongs to a process that died."""
+        with self._store.write(bump_generation=False) as db:
+            found = self.find(db, tenant, key)
+            if found is not None:
+                if found[0] != _PENDING:
+                    return False
+                row = db.execute(
+                    "SELECT created_at FROM idempotency WHERE tenant_id = ? AND key = ?",
+                    (tenant, key),
+                ).fetchone()
+                if str(row[0]) >= _iso(_now() - CLAIM_STALE):
+                    return False
+            self.record(db, tenant, key, _PENDING, "{}")
+            return True
+
+    def release(self, tenant: str, key: str) -> None:
+        """Drop a claim whose request failed, so that a retry runs it."""
+        with self._store.write(bump_generation=False) as db:
+            db.execute(
+                "DELETE FROM idempotency WHERE tenant_id = ? AND key = ? AND operation = ?",
+                (tenant, key, _PENDING),
+            )
 
     def store(self, tenant: str, key: str, payload: Mapping[str, Any]) -> None:
+        """Record the answer of a claimed key (replacing the claim)."""
         # A recorded answer is no memory data: no generation bump, no vector index reload.
         with self._store.write(bump_generation=False) as db:
-            if self.find(db, tenant, key) is None:  # the first answer recorded wins
+            found = self.find(db, tenant, key)
+            if found is None or found[0] == _PENDING:  # the first answer recorded wins
                 self.record(db, tenant, key, "http", json.dumps(payload, default=str))
 
 
@@ -657,7 +698,7 @@ class Engine:
         min_relevance: float = 0.0,
     ) -> ReadResponse:
         started = time.perf_counter()
-        query = _check_text(query, "query", limit=10_000)
+        query = _check_text(query, "query", limit=MAX_QUERY_CHARS)
         if not isinstance(max_results, int) or not 1 <= max_results <= 50:
             raise InvalidRequestError(f"max_results must be between 1 and 50, not {max_results}")
         if response_format not in ("packet", "list", "llm_context"):
@@ -723,7 +764,7 @@ class Engine:
             lexical: list[tuple[int, str, float]] = []
             match = retrieval.fts_query(query)
             if match is not None:
-                lexical = self._lexical(db, match, where, params)
+                lexical = self._lexical(db, fts_match(tenant, match), where, params)
             semantic: list[tuple[int, str, float]] = []
             if self._vectors is not None:
                 self._vectors.sync(self._generation(db))
@@ -810,7 +851,9 @@ class Engine:
         window = _CANDIDATES * 4
         while True:
             ranked = db.execute(
-                "SELECT rowid, bm25(memories_fts) FROM memories_fts WHERE memories_fts MATCH ? "
+                # Weight 0 for the tenant column: it only partitions (see storage.fts_match).
+                "SELECT rowid, bm25(memories_fts, 1.0, 0.0) FROM memories_fts "
+                "WHERE memories_fts MATCH ? "
                 "ORDER BY 2 LIMIT ?",
                 [match, window],
             ).fetchall()
@@ -937,7 +980,8 @@ class Engine:
             _check_text(assistant_response, "assistant_response")
         found = self.read(
             tenant,
-            user_message,
+            # A message may be longer than a query may be: its beginning finds the context.
+            user_message[:MAX_QUERY_CHARS],
             max_results=20,
             namespace=namespace,
             min_relevance=TURN_MIN_RELEVANCE,

@@ -137,13 +137,15 @@ _USER = "user"
 
 # --- clause patterns --------------------------------------------------------------------------
 
-_ADVERBS = r"(?:(?:really|also|still|currently|now|usually|strongly|absolutely|definitely)\s+)*"
+_ADVERBS = _words("really also still currently now usually strongly absolutely definitely")
 _COPULA = r"(?:(?:is|am|are|was|were)\s+|'(?:m|s|re)\s+)"
 
-# (predicate, verb phrase). The subject is read from the words just before the verb phrase,
-# the object from the words after it, up to the end of the clause.
+# (predicate, verb phrase). The subject is read from the words just before the verb phrase
+# and its adverbs ("really likes"), the object from the words after it, up to the end of the
+# clause. The adverbs are not in the patterns: a repeated prefix in a pattern is retried from
+# every word of a long run of adverbs, which is quadratic; `_adverbs_before` reads them once.
 _VERBS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (predicate, re.compile(rf"(?:(?<![\w'’])|(?=['’])){_ADVERBS}(?:{phrase})(?=\s)", re.I))
+    (predicate, re.compile(rf"(?:(?<![\w'’])|(?=['’]))(?:{phrase})(?=\s)", re.I))
     for predicate, phrase in (
         ("lives_in", rf"{_COPULA}?(?:lives?|living|resides?|based)\s+in"),
         ("works_at", rf"{_COPULA}?(?:works?|working|employed)\s+(?:at|for)"),
@@ -163,24 +165,25 @@ _VERBS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 _CLAUSE_BREAK = re.compile(r"[,;:]|\s(?:and|but|while|whereas|so|then)\s", re.IGNORECASE)
+# `(?<!\s)`: a whitespace run is tried once, from its start; without it, every space of a long
+# run would rescan the rest of the run (quadratic). A match can only start there anyway.
 _OBJECT_END = re.compile(
-    r"\s*[,.;:!?()\"“”]|\s+(?:and|but|or|because|since|when|while|who|which|that|where|with|"
+    r"(?<!\s)\s*[,.;:!?()\"“”]|(?<!\s)\s+(?:and|but|or|because|since|when|while|who|which|that|where|with|"
     r"at|on|for|from|during|until|after|before|near|named|called|yesterday|today|tomorrow|"
     r"now|though|although|as|if|unless|so|in|every|than|too|very|is|are|was|were)\b",
     re.IGNORECASE,
 )
 _LEADING_ARTICLE = re.compile(r"^(?:(?:a|an|some|any)\s+|the\s+(?=[a-z])|to\s+)", re.IGNORECASE)
-_ADVERB_RE = re.compile(rf"^{_ADVERBS}", re.IGNORECASE)
 _BASE_FORMS = _words(
     "like love enjoy adore prefer hate dislike detest live work reside have don't do are were"
 )
 _NAME_IS = re.compile(r"name\s+is\b", re.IGNORECASE)
 # A birth date may hold a comma: "born on March 3, 1985 in Lisbon".
 _BORN_END = re.compile(
-    r"\s*[.;:!?()\"“”]|,(?!\s*\d)|\s+(?:and|but|because|when|while|where|with|who|to)\b",
+    r"(?<!\s)\s*[.;:!?()\"“”]|,(?!\s*\d)|(?<!\s)\s+(?:and|but|because|when|while|where|with|who|to)\b",
     re.IGNORECASE,
 )
-_BORN_PART = re.compile(r"\s+(?:in|on)\s+", re.IGNORECASE)
+_BORN_PART = re.compile(r"(?<!\s)\s+(?:in|on)\s+", re.IGNORECASE)
 _DATE_VALUE = re.compile(
     r"^(?:\d{4}|\d{4}-\d\d-\d\d|(?:\d{1,2}\s+)?[A-Z][a-z]+(?:\s+\d{1,2})?(?:,?\s+\d{4})?)$"
 )
@@ -192,20 +195,27 @@ _MAX_NAME_WORDS = 6
 # keeps a long run-on sentence with many verbs linear to read.
 _WINDOW = 200
 
+# A name at the end of a text (`$`): with an unbounded run of words, the search would read the
+# whole run again from every word of it (quadratic); no name is longer than this anyway.
+_LAST_NAME = (
+    rf"[A-Z][\w'’&-]*(?:\s+(?:(?:of|de|del|van|von|der|da|la)\s+)?[A-Z][\w&-]*)"
+    rf"{{0,{_MAX_NAME_WORDS - 1}}}"
+)
+
 # Subjects, read backwards from the verb: "my X", "the user('s X)", "I", "Name('s X)".
 _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:^|\s)(?:the\s+)?user'?s\s+([a-z]+)$", re.IGNORECASE), "user's {0}"),
     (re.compile(r"(?:^|\s)my\s+([a-z]+)$", re.IGNORECASE), "user's {0}"),
     (re.compile(r"(?:^|\s)(?:the\s+)?user$", re.IGNORECASE), _USER),
     (re.compile(r"(?:^|\s)I$"), _USER),
-    (re.compile(rf"(?:^|\s)({_NAME})'s\s+([a-z]+)$"), "{0}'s {1}"),
-    (re.compile(rf"(?:^|\s)({_NAME})(?<!'s)(?<!’s)$"), "{0}"),
+    (re.compile(rf"(?:^|\s)({_LAST_NAME})'s\s+([a-z]+)$"), "{0}'s {1}"),
+    (re.compile(rf"(?:^|\s)({_LAST_NAME})(?<!'s)(?<!’s)$"), "{0}"),
 )
 # For "... name is Y": whose name it is.
 _POSSESSORS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:^|\s)my$", re.IGNORECASE), _USER),
     (re.compile(r"(?:^|\s)(?:the\s+)?user'?s$", re.IGNORECASE), _USER),
-    (re.compile(rf"(?:^|\s)({_NAME})'s$"), "{0}"),
+    (re.compile(rf"(?:^|\s)({_LAST_NAME})'s$"), "{0}"),
 )
 
 _PHRASES = {
@@ -292,11 +302,42 @@ def _object(rest: str, end_pattern: re.Pattern[str] = _OBJECT_END) -> tuple[str,
     return value, end
 
 
-def _clauses(sentence: str) -> Iterator[tuple[str, str, str]]:
-    """`(subject, predicate, value)` for every clause the patterns can read."""
+def _adverbs_before(sentence: str, start: int, floor: int) -> int:
+    """Where the adverbs just before the verb at `start` begin ("really still likes").
+
+    Reads back word by word, never before `floor` (the end of the previous verb found by the
+    same pattern), so every character is read at most once per pattern: linear.
+    """
+    begin = start
+    while True:
+        end = begin
+        while end > floor and sentence[end - 1].isspace():
+            end -= 1
+        if end == begin:
+            return begin  # no whitespace between this word and the next: not an adverb
+        word_start = end
+        while word_start > floor and sentence[word_start - 1].isalpha():
+            word_start -= 1
+        before = sentence[word_start - 1] if word_start > 0 else " "
+        if sentence[word_start:end].lower() not in _ADVERBS or before.isalnum() or before in "_'’":
+            return begin
+        begin = word_start
+
+
+def _verbs(sentence: str) -> list[tuple[int, int, str]]:
+    """`(start, end, predicate)` of every verb phrase, its adverbs included in the span."""
     found: list[tuple[int, int, str]] = []
     for predicate, pattern in _VERBS:
-        found.extend((m.start(), m.end(), predicate) for m in pattern.finditer(sentence))
+        floor = 0
+        for match in pattern.finditer(sentence):
+            found.append((_adverbs_before(sentence, match.start(), floor), match.end(), predicate))
+            floor = match.end()
+    return found
+
+
+def _clauses(sentence: str) -> Iterator[tuple[str, str, str]]:
+    """`(subject, predicate, value)` for every clause the patterns can read."""
+    found = _verbs(sentence)
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     subject: str | None = None
     consumed = 0
@@ -315,7 +356,9 @@ def _clauses(sentence: str) -> Iterator[tuple[str, str, str]]:
             current = subject  # "... and lives in Paris": the clause shares the subject
         if current is not None and not _agrees(current, sentence[start:end]):
             current = None  # "Cities like Paris": a plural noun, or "like" as a preposition
-        read = _object(sentence[end:], _BORN_END if predicate == "born_in" else _OBJECT_END)
+        # At most one window past the verb: slicing the whole rest per verb would be quadratic.
+        rest = sentence[end : end + _WINDOW + 1]
+        read = _object(rest, _BORN_END if predicate == "born_in" else _OBJECT_END)
         if read is None:
             continue
         value, length = read
@@ -342,7 +385,8 @@ def _agrees(subject: str, verb: str) -> bool:
     """A bare name takes the third-person verb ("Alice likes"), never the base form."""
     if subject == _USER or "'s " in subject:
         return True
-    first = _ADVERB_RE.sub("", verb.strip()).split(maxsplit=1)[0].lower()
+    words = verb.lower().split()
+    first = next((w for w in words if w not in _ADVERBS), "")
     return first not in _BASE_FORMS
 
 
@@ -500,6 +544,7 @@ class _Collector:
 
 def _names(sentence: str) -> Iterator[tuple[str, bool, int]]:
     """Capitalised names in a sentence: `(name, starts the sentence, offset)`."""
+    lead = len(sentence) - len(sentence.lstrip(" \"'“‘(["))  # opening quotes and brackets
     for found in _NAME_RE.finditer(sentence):
         words = list(re.finditer(r"\S+", found.group()))
         while words and words[0].group().lower().strip("'’") in _STOP:
@@ -511,8 +556,7 @@ def _names(sentence: str) -> Iterator[tuple[str, bool, int]]:
         if name.endswith(("'s", "’s")):
             name = name[:-2]
         if name and name.lower() not in _STOP and len(words) <= _MAX_NAME_WORDS:
-            initial = not sentence[:offset].strip(" \"'“‘([")
-            yield name, initial, offset
+            yield name, offset <= lead, offset
 
 
 def extract(text: str) -> Extraction:

@@ -16,7 +16,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MIGRATIONS", "Store", "quote_identifier"]
+from .._exceptions import StorageError
+
+__all__ = ["MIGRATIONS", "Store", "fts_match", "fts_tenant_token", "quote_identifier"]
 
 # A writer waits this long for another connection (thread or process) to finish its write.
 BUSY_TIMEOUT_S = 60.0
@@ -204,9 +206,68 @@ def _m002_idempotency_expiry(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX idempotency_created ON idempotency (created_at)")
 
 
+def _m003_fts_per_tenant(db: sqlite3.Connection) -> None:
+    # Full-text search partitioned by tenant: each row also holds one token naming its tenant
+    # (`fts_tenant_token`), and every search matches it, so FTS5 reads only the caller's
+    # matches. Before, a search ranked every tenant's matches and filtered afterwards: its time
+    # told whether other tenants' memories held a word, and grew with their data.
+    _run_script(
+        db,
+        f"""
+        DROP TRIGGER memories_fts_insert;
+        DROP TRIGGER memories_fts_delete;
+        DROP TRIGGER memories_fts_update;
+        DROP TABLE memories_fts;
+        CREATE VIEW memories_fts_source AS
+            SELECT rowid AS rowid, text, {_TENANT_TOKEN_SQL.format("tenant_id")} AS tenant
+            FROM memories;
+        CREATE VIRTUAL TABLE memories_fts USING fts5(
+            text, tenant, content='memories_fts_source', content_rowid='rowid',
+            tokenize='porter unicode61'
+        );
+        CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
+            INSERT INTO memories_fts (rowid, text, tenant)
+                VALUES (new.rowid, new.text, {_TENANT_TOKEN_SQL.format("new.tenant_id")});
+        END;
+        CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
+            INSERT INTO memories_fts (memories_fts, rowid, text, tenant)
+                VALUES ('delete', old.rowid, old.text,
+                        {_TENANT_TOKEN_SQL.format("old.tenant_id")});
+        END;
+        CREATE TRIGGER memories_fts_update AFTER UPDATE OF text, tenant_id ON memories BEGIN
+            INSERT INTO memories_fts (memories_fts, rowid, text, tenant)
+                VALUES ('delete', old.rowid, old.text,
+                        {_TENANT_TOKEN_SQL.format("old.tenant_id")});
+            INSERT INTO memories_fts (rowid, text, tenant)
+                VALUES (new.rowid, new.text, {_TENANT_TOKEN_SQL.format("new.tenant_id")});
+        END;
+        INSERT INTO memories_fts (memories_fts) VALUES ('rebuild');
+        """,
+    )
+
+
+# 't', the UTF-8 bytes in hex, '0': one token for the unicode61 tokenizer, which the porter
+# stemmer leaves alone (no English suffix ends in a digit), and equal only for equal tenants.
+_TENANT_TOKEN_SQL = "'t' || hex({}) || '0'"
+
+
+def fts_tenant_token(tenant: str) -> str:
+    """The token `_m003_fts_per_tenant` stores for `tenant` (as an FTS5 string)."""
+    return f'"t{tenant.encode("utf-8").hex()}0"'
+
+
+def fts_match(tenant: str, match: str) -> str:
+    """A MATCH expression for `match` (over the text) within `tenant`'s rows only."""
+    return f"tenant : {fts_tenant_token(tenant)} AND text : ({match})"
+
+
 #: Applied in order; the schema version is `PRAGMA user_version`. Never edit a released one:
 #: append a new function.
-MIGRATIONS: tuple[Migration, ...] = (_m001_initial, _m002_idempotency_expiry)
+MIGRATIONS: tuple[Migration, ...] = (
+    _m001_initial,
+    _m002_idempotency_expiry,
+    _m003_fts_per_tenant,
+)
 
 
 class Store:
@@ -225,7 +286,13 @@ class Store:
         self._write_lock = threading.RLock()
         self._connections: list[sqlite3.Connection] = []
         self._closed = False
-        self.migrate()
+        try:
+            self.migrate()
+        except (sqlite3.OperationalError, sqlite3.DatabaseError, StorageError) as exc:
+            self.close()  # a handle that failed to open is no handle to keep
+            if isinstance(exc, StorageError):
+                raise
+            raise StorageError(f"cannot open the memory store {self.path}: {exc}") from None
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(
@@ -236,7 +303,11 @@ class Store:
         )
         db.row_factory = sqlite3.Row
         if not self._memory:
-            db.execute("PRAGMA journal_mode=WAL")
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError as exc:
+                if "readonly" not in str(exc):
+                    raise  # a read-only store keeps its journal mode: it is only read
             # NORMAL is durable against a process crash (SIGKILL) in WAL mode; only a power cut
             # can lose the last commits.
             db.execute("PRAGMA synchronous=NORMAL")
@@ -279,12 +350,19 @@ class Store:
         """
         with self._write_lock:  # threads of this process queue here, not in SQLite
             db = self.db
-            _retry_busy(lambda: db.execute("BEGIN IMMEDIATE"))
+            try:
+                _retry_busy(lambda: db.execute("BEGIN IMMEDIATE"))
+            except sqlite3.OperationalError as exc:
+                raise _storage_error(self.path, exc) from None
             try:
                 yield db
                 if bump_generation:
                     db.execute("UPDATE generation SET value = value + 1 WHERE id = 1")
                 _retry_busy(lambda: db.execute("COMMIT"))
+            except sqlite3.OperationalError as exc:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise _storage_error(self.path, exc) from None
             except BaseException:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
@@ -308,6 +386,11 @@ class Store:
         return int(row[0])
 
     def migrate(self) -> None:
+        # Read first: a store already at this schema needs no write, so a read-only one opens.
+        current = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        _end_read(self.db)
+        if current == len(MIGRATIONS):
+            return
         with self.write() as db:
             version = int(db.execute("PRAGMA user_version").fetchone()[0])
             if version > len(MIGRATIONS):
@@ -330,6 +413,18 @@ class Store:
 def _end_read(db: sqlite3.Connection) -> None:
     if db.in_transaction:
         db.execute("COMMIT")
+
+
+def _storage_error(path: str, exc: sqlite3.OperationalError) -> Exception:
+    """A typed error for the conditions a user can fix; anything else as it was."""
+    text = str(exc).lower()
+    if "disk is full" in text:
+        return StorageError(
+            f"the disk holding the memory store {path} is full: nothing was written"
+        )
+    if "readonly" in text or "read-only" in text:
+        return StorageError(f"the memory store {path} is read-only: nothing was written")
+    return exc
 
 
 def _retry_busy(statement: Callable[[], Any]) -> Any:

@@ -37,6 +37,7 @@ from .engine import (
     _hash,
 )
 from .extract import extract
+from .storage import fts_match
 
 __all__ = [
     "components",
@@ -1493,10 +1494,10 @@ def explain_retrieval(engine: Engine, tenant: str, body: Mapping[str, Any]) -> d
             lexical = [
                 (int(r[0]), "bm25", float(r[1]))
                 for r in db.execute(
-                    "SELECT m.rowid, bm25(memories_fts) AS score FROM memories_fts "
+                    "SELECT m.rowid, bm25(memories_fts, 1.0, 0.0) AS score FROM memories_fts "
                     "JOIN memories m ON m.rowid = memories_fts.rowid "
                     f"WHERE memories_fts MATCH ? AND {where} ORDER BY score LIMIT ?",
-                    [match, *params, _CANDIDATES],
+                    [fts_match(tenant, match), *params, _CANDIDATES],
                 )
             ]
         fts_ms = (time.perf_counter() - started) * 1000

@@ -9,23 +9,26 @@ and error shapes follow the CML server.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import math
 import re
 import secrets
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .._constants import DEFAULT_TENANT_ID
-from .._exceptions import InvalidRequestError, NotFoundError
+from .._exceptions import ConfigurationError, InvalidRequestError, NotFoundError, StorageError
 from .._releases import DEFAULT_RELEASE, get_release
-from ._schema import SchemaValidator
+from ._guard import Admission, RateLimiter
+from ._schema import UNBOUNDED_ALLOWANCE, SchemaValidator
 
-__all__ = ["Api", "Reply", "Request", "Unsupported", "load_spec"]
+__all__ = ["Api", "Reply", "Request", "Unsupported", "check_keys", "load_spec"]
 
 logger = logging.getLogger("cml.server")
 
@@ -34,11 +37,25 @@ _DASHBOARD = "/api/v1/dashboard/"
 # answer for its Idempotency-Key would turn every read into a write (and grow the database).
 _SAFE_POSTS = frozenset({"read_memory", "session_read", "read_memory_stream"})
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+# Keys travel as header values: visible ASCII only (what `secrets.compare_digest` can compare).
+_KEY_TOKEN = re.compile(r"[\x21-\x7e]+")
+# How long a retry waits for the first attempt with its Idempotency-Key before a 409.
+IDEMPOTENCY_WAIT_SECONDS = 30.0
 
 
 def load_spec(api_version: str = DEFAULT_RELEASE) -> dict[str, Any]:
     """The OpenAPI document of a server release, as its generated client was made from it."""
     return get_release(api_version).document()
+
+
+def check_keys(api_key: str | None, admin_api_key: str | None) -> None:
+    """Refuse a key no HTTP client can send: every request would fail (never quoting it)."""
+    for name, key in (("api_key", api_key), ("admin_api_key", admin_api_key)):
+        if key is not None and not _KEY_TOKEN.fullmatch(key):
+            raise ConfigurationError(
+                f"{name} must be visible ASCII characters without spaces",
+                hint="Keys travel in the X-API-Key header; choose another key.",
+            )
 
 
 class Unsupported(Exception):
@@ -59,7 +76,7 @@ class Request:
     path: str
     headers: Mapping[str, str]  # lower-case names
     query: Mapping[str, list[str]] = field(default_factory=dict)
-    body: bytes = b""
+    body: bytes | bytearray = b""  # a bytearray as received: no copy of a large body
 
 
 @dataclass
@@ -117,8 +134,12 @@ class Api:
         admin_api_key: str | None = None,
         default_tenant: str = DEFAULT_TENANT_ID,
         idempotency: Any = None,
+        allowed_hosts: Iterable[str] = (),
+        allowed_origins: Iterable[str] = (),
+        rate_limit: int | None = None,
         api_version: str = DEFAULT_RELEASE,
     ) -> None:
+        check_keys(api_key, admin_api_key)
         self.api_version = api_version
         self.spec = load_spec(api_version)
         self._validator = SchemaValidator(self.spec)
@@ -127,6 +148,10 @@ class Api:
         self._admin_key = admin_api_key
         self._default_tenant = default_tenant
         self._idempotency = idempotency
+        self._admission = Admission(allowed_hosts, allowed_origins)
+        # Per-key limits mean nothing without keys: every caller would share one budget.
+        self.rate_limiter = RateLimiter(rate_limit) if rate_limit and not self.open_mode else None
+        self._in_flight = _InFlight()
         self._routes = self._build_routes()
         missing = {r.operation_id for r in self._routes} - set(handlers)
         if missing:
@@ -158,21 +183,73 @@ class Api:
 
     # -- the request cycle ---------------------------------------------------------------------
 
-    def handle(self, request: Request) -> Reply:
+    def check(
+        self, method: str, path: str, headers: Mapping[str, str], has_body: bool
+    ) -> Reply | None:
+        """The checks that need no body, so that a refused request is never read (413s and
+        401s cost nothing): `None` to go on, else the answer. Counts against the rate limit."""
         started = time.perf_counter()
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
         try:
+            self._admit(method, path, headers, has_body)
+        except HTTPProblem as problem:
+            reply = _json_reply(problem.status, {"detail": problem.detail}, problem.headers)
+            return self._traced(reply, headers, started)
+        return None
+
+    def body_limit(self, method: str, path: str) -> int:
+        """The largest body a request to this route may need."""
+        try:
+            route, _ = self._match(method, path)
+        except HTTPProblem:
+            return UNBOUNDED_ALLOWANCE
+        # A route that takes no body ignores one (clients send `{}`): the allowance covers it.
+        spec = route.operation.get("requestBody") or {}
+        schema = spec.get("content", {}).get("application/json", {}).get("schema", {})
+        return self._validator.max_bytes(schema)
+
+    def handle(self, request: Request, *, checked: bool = False) -> Reply:
+        """Answer `request`; `checked` says `check` has passed it already (with its headers)."""
+        started = time.perf_counter()
+        try:
+            if not checked:
+                self._admit(request.method, request.path, request.headers, bool(request.body))
             reply = self._dispatch(request)
         except HTTPProblem as problem:
             reply = _json_reply(problem.status, {"detail": problem.detail}, problem.headers)
         except Exception:
-            logger.exception(
-                "unhandled error in %s %s (request %s)", request.method, request.path, request_id
-            )
+            logger.exception("unhandled error in %s %s", request.method, request.path)
             reply = _json_reply(500, {"detail": "Internal Server Error"})
-        reply.headers["X-Request-ID"] = request_id
+        return self._traced(reply, request.headers, started)
+
+    @staticmethod
+    def _traced(reply: Reply, headers: Mapping[str, str], started: float) -> Reply:
+        reply.headers["X-Request-ID"] = headers.get("x-request-id") or uuid.uuid4().hex
         reply.headers["X-Response-Time"] = f"{(time.perf_counter() - started) * 1000:.2f}ms"
         return reply
+
+    def _admit(self, method: str, path: str, headers: Mapping[str, str], has_body: bool) -> None:
+        problem = self._admission.host_problem(headers)
+        if problem is not None:
+            raise HTTPProblem(400, problem)
+        problem = self._admission.origin_problem(headers)
+        if problem is not None:
+            raise HTTPProblem(403, problem)
+        route, _ = self._match(method, path)
+        _, admin = self._authorize(route, headers)
+        problem = self._admission.media_problem(method, headers, has_body)
+        if problem is not None:
+            raise HTTPProblem(415, problem)
+        if self.rate_limiter is not None and not route.public:
+            wait = self.rate_limiter.take("admin" if admin else "user")
+            if wait is not None:
+                raise HTTPProblem(
+                    429,
+                    "Rate limit exceeded",
+                    {
+                        "Retry-After": str(max(1, math.ceil(wait))),
+                        "X-RateLimit-Limit": str(self.rate_limiter.per_minute),
+                    },
+                )
 
     def _dispatch(self, request: Request) -> Reply:
         route, path_params = self._match(request.method, request.path)
@@ -194,13 +271,44 @@ class Api:
             if route.method != "GET" and route.operation_id not in _SAFE_POSTS
             else None,
         )
-        replay_key = f"http:{route.operation_id}:{call.idempotency_key}"
         if call.idempotency_key and self._idempotency is not None:
-            stored = self._idempotency.lookup(tenant, replay_key)
+            return self._once(route, call)
+        return self._run(route, call)
+
+    def _once(self, route: _Route, call: Call) -> Reply:
+        """Run a keyed request at most once: a duplicate replays the first answer.
+
+        The key is claimed before the handler runs. A duplicate that arrives while the first
+        attempt runs in this process waits for its answer; one whose first attempt runs in
+        another process (or could not be waited for) gets a 409 to retry later.
+        """
+        replay_key = f"http:{route.operation_id}:{call.idempotency_key}"
+        store = self._idempotency
+        with self._in_flight.hold(f"{call.tenant}\0{replay_key}", IDEMPOTENCY_WAIT_SECONDS):
+            stored = store.lookup(call.tenant, replay_key)
+            if stored is None and not store.claim(call.tenant, replay_key):
+                raise HTTPProblem(
+                    409,
+                    "A request with this Idempotency-Key is still in progress",
+                    {"Retry-After": "1"},
+                )
             if stored is not None:
                 reply = _json_reply(stored["status"], stored["body"])
                 reply.headers["Idempotent-Replayed"] = "true"
                 return reply
+            try:
+                reply = self._run(route, call)
+            except BaseException:
+                store.release(call.tenant, replay_key)  # failed: a retry may run it again
+                raise
+            if isinstance(reply.body, bytes):
+                answer = {"status": 200, "body": json.loads(reply.body)}
+                store.store(call.tenant, replay_key, answer)
+            else:
+                store.release(call.tenant, replay_key)
+            return reply
+
+    def _run(self, route: _Route, call: Call) -> Reply:
         try:
             result = self._handlers[route.operation_id](call)
         except InvalidRequestError as exc:
@@ -211,12 +319,11 @@ class Api:
             raise HTTPProblem(404, exc.message) from None
         except Unsupported as exc:
             raise HTTPProblem(501, str(exc)) from None
+        except StorageError as exc:
+            raise HTTPProblem(507, exc.message) from None
         if isinstance(result, Stream):
             return Reply(200, result.events, {"Cache-Control": "no-cache"}, "text/event-stream")
-        result = self._answer(route, result)
-        if call.idempotency_key and self._idempotency is not None:
-            self._idempotency.store(tenant, replay_key, {"status": 200, "body": result})
-        return _json_reply(200, result)
+        return _json_reply(200, self._answer(route, result))
 
     def _answer(self, route: _Route, result: Any) -> Any:
         """The handler's answer as the served release's response schema has it."""
@@ -246,8 +353,8 @@ class Api:
         key = headers.get("x-api-key")
         if not key:
             raise HTTPProblem(401, "API key required")
-        is_admin = self._admin_key is not None and secrets.compare_digest(key, self._admin_key)
-        is_user = self._api_key is not None and secrets.compare_digest(key, self._api_key)
+        is_admin = _same_key(key, self._admin_key)
+        is_user = _same_key(key, self._api_key)
         if not (is_admin or is_user):
             raise HTTPProblem(401, "Invalid API key")
         if route.admin and not is_admin:
@@ -284,7 +391,7 @@ class Api:
             raise HTTPProblem(422, problems)
         return values
 
-    def _body(self, route: _Route, raw: bytes) -> Any:
+    def _body(self, route: _Route, raw: bytes | bytearray) -> Any:
         spec = route.operation.get("requestBody")
         if spec is None:
             return None
@@ -318,6 +425,50 @@ class Api:
         if problems:
             raise HTTPProblem(422, problems)
         return body
+
+
+def _same_key(sent: str, key: str | None) -> bool:
+    """Constant-time comparison of a sent key with a configured (visible ASCII) one.
+
+    `compare_digest` refuses non-ASCII text, so both are compared as bytes; a sent key that is
+    not ASCII can match nothing, and is still compared so that the time tells nothing.
+    """
+    if key is None:
+        return False
+    sent_bytes = sent.encode("utf-8", "surrogateescape")
+    return secrets.compare_digest(sent_bytes, key.encode("ascii"))
+
+
+class _InFlight:
+    """Keys of requests running in this process, so that a duplicate waits for the first."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._keys: dict[str, tuple[threading.Lock, int]] = {}
+
+    @contextlib.contextmanager
+    def hold(self, key: str, timeout: float) -> Iterator[None]:
+        with self._lock:
+            lock, users = self._keys.get(key, (threading.Lock(), 0))
+            self._keys[key] = (lock, users + 1)
+        try:
+            if not lock.acquire(timeout=timeout):
+                raise HTTPProblem(
+                    409,
+                    "A request with this Idempotency-Key is still in progress",
+                    {"Retry-After": "1"},
+                )
+            try:
+                yield
+            finally:
+                lock.release()
+        finally:
+            with self._lock:
+                lock, users = self._keys[key]
+                if users == 1:
+                    del self._keys[key]
+                else:
+                    self._keys[key] = (lock, users - 1)
 
 
 def _coerce(text: str, schema: Mapping[str, Any]) -> Any:

@@ -16,6 +16,12 @@ from dateutil import parser as dateparser
 
 __all__ = ["SchemaValidator"]
 
+# What a body may hold beyond the bounds the spec states (metadata, tags, ids and other fields
+# without a length limit), shared by the whole body: generous for any real request.
+UNBOUNDED_ALLOWANCE = 1024 * 1024
+# Per array item or object member: quotes, commas, the member name.
+_MEMBER_OVERHEAD = 64
+
 _TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
     "integer": (int,),
@@ -47,6 +53,27 @@ class SchemaValidator:
             schema = node
         return schema
 
+    def max_bytes(self, schema: Mapping[str, Any]) -> int:
+        """The largest body a schema admits, as compact UTF-8 JSON: every bounded string at its
+        limit in 4-byte characters, plus `UNBOUNDED_ALLOWANCE` for everything unbounded."""
+        return self._bounded_bytes(schema, 0) + UNBOUNDED_ALLOWANCE
+
+    def _bounded_bytes(self, schema: Mapping[str, Any], depth: int) -> int:
+        schema = self.resolve(schema)
+        if depth > 16:
+            return 0
+        if "anyOf" in schema:
+            return max(self._bounded_bytes(option, depth + 1) for option in schema["anyOf"])
+        if "maxLength" in schema:
+            return 4 * int(schema["maxLength"]) + 2
+        if "items" in schema and "maxItems" in schema:
+            item = self._bounded_bytes(schema["items"], depth + 1) + _MEMBER_OVERHEAD
+            return int(schema["maxItems"]) * item
+        total = 0
+        for name, item in schema.get("properties", {}).items():
+            total += len(name) + _MEMBER_OVERHEAD + self._bounded_bytes(item, depth + 1)
+        return total
+
     def errors(
         self, value: Any, schema: Mapping[str, Any], loc: tuple[Any, ...]
     ) -> list[dict[str, Any]]:
@@ -55,8 +82,10 @@ class SchemaValidator:
             branches = [self.errors(value, option, loc) for option in schema["anyOf"]]
             if any(not found for found in branches):
                 return []
-            # Report the branch that got furthest: the one with the fewest problems.
-            return min(branches, key=len)
+            # Report the branch that got furthest: one whose type the value has ("[1, 2]" is
+            # a list of the wrong items, not a wrong null), then the fewest problems.
+            typed = [found for found in branches if not _wrong_type(found, loc)]
+            return min(typed or branches, key=len)
         problems: list[dict[str, Any]] = []
         expected = schema.get("type")
         if expected is not None:
@@ -176,12 +205,24 @@ class SchemaValidator:
                 problems.append(_problem(loc, "Input should be a valid UUID", "uuid_parsing"))
         elif fmt == "date-time":
             try:
-                dateparser.isoparse(value)
+                parsed = dateparser.isoparse(value)
+                offset = parsed.utcoffset()
+                if offset is not None:
+                    _ = parsed - offset  # in UTC it must still be a date (years 1 to 9999)
             except (ValueError, OverflowError):
                 problems.append(
                     _problem(loc, "Input should be a valid datetime", "datetime_parsing")
                 )
         return problems
+
+
+def _wrong_type(problems: list[dict[str, Any]], loc: tuple[Any, ...]) -> bool:
+    """Whether `problems` is the value itself having the wrong type."""
+    return (
+        len(problems) == 1
+        and problems[0]["loc"] == list(loc)
+        and (problems[0]["type"].endswith("_type"))
+    )
 
 
 def _problem(loc: tuple[Any, ...], msg: str, kind: str) -> dict[str, Any]:

@@ -7,12 +7,11 @@ this module only moves bytes between ASGI and it. Run it with uvicorn (`py-cml[s
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -20,10 +19,12 @@ from urllib.parse import parse_qs
 from .._exceptions import ConfigurationError
 from .._releases import DEFAULT_RELEASE, get_release
 from ..embedded.engine import Engine
-from ._api import Api, Reply, Request
+from ._api import Api, Reply, Request, check_keys
+from ._guard import is_loopback_name
 from ._routes import handlers
+from ._schema import UNBOUNDED_ALLOWANCE
 
-__all__ = ["create_app", "serve"]
+__all__ = ["DEFAULT_RATE_LIMIT", "UNBOUNDED_ALLOWANCE", "create_app", "serve"]
 
 logger = logging.getLogger("cml.server")
 
@@ -31,8 +32,8 @@ Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
-# The largest legitimate body: a write_batch of 500 turns of 100,000 characters (as UTF-8).
-MAX_BODY_BYTES = 200 * 1024 * 1024
+#: Requests a minute per key when keys are set (what the dashboard reports).
+DEFAULT_RATE_LIMIT = 60
 
 
 class App:
@@ -50,30 +51,43 @@ class App:
         if scope["type"] != "http":
             return
         started = time.perf_counter()
+        method, path = scope["method"], scope["path"]
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if path == "/openapi.json" and method == "GET":
+            await _send(send, _traced(Reply(200, self._spec), scope, started))
+            return
+        # Everything that can refuse a request without its body does so before it is read.
+        length = headers.get("content-length", "")
+        announced = int(length) if length.isdigit() else None
+        has_body = bool(announced) or "transfer-encoding" in headers
+        refused = self.api.check(method, path, headers, has_body)
+        if refused is not None:
+            await _send(send, refused)
+            return
+        limit = self.api.body_limit(method, path)
         body = bytearray()
+        if announced is not None and announced > limit:
+            await _send(send, _traced(_too_large(limit), scope, started))
+            return
         while True:
             message = await receive()
             body += message.get("body", b"")
-            if len(body) > MAX_BODY_BYTES:
-                reply = Reply(413, b'{"detail": "Request body too large"}')
-                await _send(send, _traced(reply, scope, started))
+            if len(body) > limit:
+                await _send(send, _traced(_too_large(limit), scope, started))
                 return
             if not message.get("more_body"):
                 break
-        if scope["path"] == "/openapi.json" and scope["method"] == "GET":
-            await _send(send, _traced(Reply(200, self._spec), scope, started))
-            return
         request = Request(
-            method=scope["method"],
-            path=scope["path"],
-            headers={k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]},
+            method=method,
+            path=path,
+            headers=headers,
             query=parse_qs(
                 scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True
             ),
-            body=bytes(body),
+            body=body,
         )
         # The engine is synchronous; keep the event loop free for other connections.
-        reply = await asyncio.to_thread(self.api.handle, request)
+        reply = await asyncio.to_thread(self.api.handle, request, checked=True)
         await _send(send, reply)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
@@ -86,6 +100,11 @@ class App:
                     self.engine.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def _too_large(limit: int) -> Reply:
+    detail = json.dumps({"detail": f"Request body too large (at most {limit} bytes here)"})
+    return Reply(413, detail.encode(), {"Connection": "close"})
 
 
 def _traced(reply: Reply, scope: Scope, started: float) -> Reply:
@@ -117,12 +136,7 @@ async def _send(send: Send, reply: Reply) -> None:
 
 
 def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_name(host.strip("[]").lower())
 
 
 def create_app(
@@ -133,10 +147,17 @@ def create_app(
     embedder: Any = "default",
     engine: Engine | None = None,
     api_version: str | None = None,
+    allowed_hosts: Sequence[str] = (),
+    allowed_origins: Sequence[str] = (),
+    rate_limit: int | None = None,
 ) -> App:
-    """The ASGI app serving CML server release `api_version` (the newest by default)."""
+    """The ASGI app serving CML server release `api_version` (the newest by default).
+
+    `rate_limit` is requests a minute per key (None: no limit; `serve` defaults to
+    `DEFAULT_RATE_LIMIT`); without keys there is no limit."""
     release = api_version or DEFAULT_RELEASE
     get_release(release)  # an unsupported release fails here, before the store is opened
+    check_keys(api_key, admin_api_key)  # before the engine opens the database
     owned = engine is None  # an engine passed in belongs to the caller, who closes it
     engine = engine or Engine(db_path, embedder=embedder)
     api = Api(
@@ -144,6 +165,9 @@ def create_app(
         api_key=api_key,
         admin_api_key=admin_api_key,
         idempotency=engine.replies,
+        allowed_hosts=allowed_hosts,
+        allowed_origins=allowed_origins,
+        rate_limit=rate_limit,
         api_version=release,
     )
     return App(api, engine if owned else None)
@@ -159,8 +183,16 @@ def serve(
     embedder: Any = "default",
     log_level: str = "info",
     api_version: str | None = None,
+    allowed_hosts: Sequence[str] = (),
+    allowed_origins: Sequence[str] = (),
+    rate_limit: int | None = DEFAULT_RATE_LIMIT,
 ) -> None:
-    """Run the server until interrupted. Refuses a non-loopback address without API keys."""
+    """Run the server until interrupted. Refuses a non-loopback address without API keys.
+
+    `allowed_hosts` / `allowed_origins`: `Host` names and browser origins accepted besides
+    loopback ones and the server's own; `rate_limit`: requests a minute per key (0 or None:
+    none), applied only when keys are set.
+    """
     if not _is_loopback(host) and not (api_key or admin_api_key):
         raise ConfigurationError(
             f"refusing to listen on {host} without API keys: anyone who can reach it could read "
@@ -170,11 +202,31 @@ def serve(
         )
     import uvicorn
 
+    from . import _uvicorn
+
     app = create_app(
         db_path,
         api_key=api_key,
         admin_api_key=admin_api_key,
         embedder=embedder,
         api_version=api_version,
+        allowed_hosts=[host, *allowed_hosts],  # the name the server was started on
+        allowed_origins=allowed_origins,
+        rate_limit=rate_limit or None,
     )
-    uvicorn.run(app, host=host, port=port, log_level=log_level, lifespan="on")
+    connections = _uvicorn.max_connections(_uvicorn.raise_fd_limit())
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        lifespan="on",
+        http=_uvicorn.protocol(connections),
+        limit_concurrency=connections + 16,  # the eviction keeps below this: 503 is a backstop
+        timeout_keep_alive=_uvicorn.KEEP_ALIVE_TIMEOUT,
+        h11_max_incomplete_event_size=_uvicorn.MAX_HEADER_BYTES,
+        timeout_graceful_shutdown=30,
+    )
+    # After uvicorn's Config, which sets up its loggers.
+    _uvicorn.quiet_logs()
+    uvicorn.Server(config).run()

@@ -215,6 +215,8 @@ def test_serve_keeps_its_flags(run: Run, monkeypatch: pytest.MonkeyPatch) -> Non
     assert run("serve").code == 0
     assert run("serve", "--host", "::1", "--port", "9000", "--db", "s.db").code == 0
     assert run("--db", "top.db", "--embedder", "none", "serve", "--log-level", "debug").code == 0
+    flags = ["--allowed-host", "a.lan", "--allowed-host", "b.lan", "--rate-limit", "0"]
+    assert run("serve", *flags, "--allowed-origin", "http://localhost:3000").code == 0
     assert run("serve", "--api-version", "1.5.1").code == 0
     assert run("serve", "--api-version", "9.9.9").code == 2  # not a supported release
     assert calls == [
@@ -227,9 +229,18 @@ def test_serve_keeps_its_flags(run: Run, monkeypatch: pytest.MonkeyPatch) -> Non
             "embedder": "default",
             "log_level": "info",
             "api_version": None,  # the newest supported release
+            "allowed_hosts": [],
+            "allowed_origins": [],
+            "rate_limit": 60,
         },
         {**calls[0], "host": "::1", "port": 9000, "db_path": "s.db"},
         {**calls[0], "db_path": "top.db", "embedder": "none", "log_level": "debug"},
+        {
+            **calls[0],
+            "allowed_hosts": ["a.lan", "b.lan"],
+            "allowed_origins": ["http://localhost:3000"],
+            "rate_limit": 0,
+        },
         {**calls[0], "api_version": "1.5.1"},
     ]
 

@@ -204,8 +204,10 @@ def test_every_response_carries_request_id_and_response_time(
     ]
     with httpx.Client(base_url=str(http.base_url).removesuffix(API + "/")) as root:
         responses.append(root.get("/openapi.json"))
-    monkeypatch.setattr(app_module, "MAX_BODY_BYTES", 1000)
-    responses.append(http.post("/memory/write", content=b"x" * 5000, headers=USER))
+    # More than any forget request can need (its limit is computed from the spec): 413.
+    oversized = b"x" * (app_module.UNBOUNDED_ALLOWANCE + 1024 * 1024)
+    json_type = {"Content-Type": "application/json"}
+    responses.append(http.post("/memory/forget", content=oversized, headers={**USER, **json_type}))
     statuses = set()
     for response in responses:
         statuses.add(response.status_code)

@@ -83,8 +83,13 @@ def api_schemas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
             engine = Engine(folder / "st.db", embedder="none")
             engines.append(engine)
             engine.write("default", "The user likes green tea and lives in Lisbon.")
+            # "testserver" is the Host name schemathesis's in-process client sends.
             app = create_app(
-                engine=engine, api_key=USER_KEY, admin_api_key=ADMIN_KEY, api_version=release
+                engine=engine,
+                api_key=USER_KEY,
+                admin_api_key=ADMIN_KEY,
+                allowed_hosts=["testserver"],
+                api_version=release,
             )
             self[release] = schemathesis.openapi.from_asgi("/openapi.json", app)
             return self[release]
