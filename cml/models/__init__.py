@@ -17,7 +17,7 @@ import attrs
 from dateutil import parser as _dateparser
 
 if TYPE_CHECKING:
-    from ._exceptions import CMLError
+    from .._exceptions import CMLError
 
 __all__ = [
     "ForgetAction",
@@ -159,7 +159,7 @@ class ReadResponse:
         """
         if self.llm_context is not None:
             return self.llm_context
-        from ._context import format_memory_context
+        from .._context import format_memory_context
 
         return format_memory_context(self)
 
@@ -259,6 +259,8 @@ class HealthResponse:
     timestamp: datetime | None = attrs.field(default=None, converter=_optional_datetime)
     version: str | None = None
     api_version: str | None = None
+    #: Per-component health, when the server sends it (the upstream model has the field).
+    components: Mapping[str, Any] | None = None
 
 
 @attrs.frozen(slots=True)
@@ -282,3 +284,120 @@ class ServerCheck:
         if not self.compatible:
             return "mismatch"
         return "match" if self.server_api_version == self.client_api_version else "compatible"
+
+
+# The upstream SDK's other model names; these modules import the classes above.
+from .enums import OperationType  # noqa: E402
+from .memory import MemoryPacket, MemoryRecord  # noqa: E402
+from .requests import (  # noqa: E402
+    BulkActionRequest,
+    ConfigUpdateRequest,
+    CreateSessionRequest,
+    DashboardConsolidateRequest,
+    DashboardForgetRequest,
+    DashboardReconsolidateRequest,
+    DashboardRetrievalRequest,
+    ForgetRequest,
+    ReadRequest,
+    TurnRequest,
+    UpdateRequest,
+    WriteRequest,
+)
+from .responses import (  # noqa: E402
+    ComponentStatus,
+    ConfigItem,
+    ConfigSection,
+    ConsolidationResult,
+    DashboardComponentsResponse,
+    DashboardConfigResponse,
+    DashboardEventItem,
+    DashboardEventListResponse,
+    DashboardFactItem,
+    DashboardFactListResponse,
+    DashboardJobItem,
+    DashboardJobsResponse,
+    DashboardLabileResponse,
+    DashboardMemoryDetail,
+    DashboardMemoryListItem,
+    DashboardMemoryListResponse,
+    DashboardOverview,
+    DashboardRateLimitsResponse,
+    DashboardRetrievalResponse,
+    DashboardSessionsResponse,
+    DashboardTenantsResponse,
+    DashboardTimelineResponse,
+    ForgettingResult,
+    GraphEdgeInfo,
+    GraphExploreResponse,
+    GraphNeo4jConfigResponse,
+    GraphNodeInfo,
+    GraphSearchResponse,
+    GraphSearchResult,
+    GraphStatsResponse,
+    HourlyRequestCount,
+    RateLimitEntry,
+    ReconsolidationResult,
+    RequestStatsResponse,
+    RetrievalResultItem,
+    SessionInfo,
+    TenantInfo,
+    TenantLabileInfo,
+    TimelinePoint,
+)
+
+__all__ += [
+    "BulkActionRequest",
+    "ComponentStatus",
+    "ConfigItem",
+    "ConfigSection",
+    "ConfigUpdateRequest",
+    "ConsolidationResult",
+    "CreateSessionRequest",
+    "DashboardComponentsResponse",
+    "DashboardConfigResponse",
+    "DashboardConsolidateRequest",
+    "DashboardEventItem",
+    "DashboardEventListResponse",
+    "DashboardFactItem",
+    "DashboardFactListResponse",
+    "DashboardForgetRequest",
+    "DashboardJobItem",
+    "DashboardJobsResponse",
+    "DashboardLabileResponse",
+    "DashboardMemoryDetail",
+    "DashboardMemoryListItem",
+    "DashboardMemoryListResponse",
+    "DashboardOverview",
+    "DashboardRateLimitsResponse",
+    "DashboardReconsolidateRequest",
+    "DashboardRetrievalRequest",
+    "DashboardRetrievalResponse",
+    "DashboardSessionsResponse",
+    "DashboardTenantsResponse",
+    "DashboardTimelineResponse",
+    "ForgetRequest",
+    "ForgettingResult",
+    "GraphEdgeInfo",
+    "GraphExploreResponse",
+    "GraphNeo4jConfigResponse",
+    "GraphNodeInfo",
+    "GraphSearchResponse",
+    "GraphSearchResult",
+    "GraphStatsResponse",
+    "HourlyRequestCount",
+    "MemoryPacket",
+    "MemoryRecord",
+    "OperationType",
+    "RateLimitEntry",
+    "ReadRequest",
+    "ReconsolidationResult",
+    "RequestStatsResponse",
+    "RetrievalResultItem",
+    "SessionInfo",
+    "TenantInfo",
+    "TenantLabileInfo",
+    "TimelinePoint",
+    "TurnRequest",
+    "UpdateRequest",
+    "WriteRequest",
+]

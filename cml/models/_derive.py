@@ -1,0 +1,213 @@
+"""Public models derived from the generated ones: same fields, plain values, frozen.
+
+The dashboard, admin, graph, config and job answers have dozens of fields that differ between
+server releases. Their public classes are not written out by hand: each names the generated
+model it mirrors, and its fields are read from that model's attrs fields when the class is
+created. Values are converted once, on the way in: `UNSET` becomes `None`, generated enums
+their string value, naive timestamps UTC, lists tuples, and nested generated models the public
+class registered for them (a "map" model with no fields of its own becomes a `dict`).
+
+`wire_model` is the only place that touches the generated models package, so the release the
+public classes follow is chosen in one line.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+import attrs
+
+__all__ = ["WireModel", "public_value", "wire_model"]
+
+_GENERATED_MODELS = "cml_api.models"
+
+
+def wire_model(name: str) -> type:
+    """The generated model class `name` (of the server release the public models follow)."""
+    return getattr(importlib.import_module(_GENERATED_MODELS), name)  # type: ignore[no-any-return]
+
+
+# Public class for each generated model name, filled as the classes are created.
+_REGISTRY: dict[str, type[WireModel]] = {}
+_EXTRA = "additional_properties"
+
+
+def _wire_fields(cls: type) -> list[attrs.Attribute[Any]]:
+    return [f for f in attrs.fields(cls) if f.name != _EXTRA]
+
+
+def _is_unset(value: object) -> bool:
+    # The generated `Unset` class, recognised by name: the package it comes from may change.
+    return type(value).__name__ == "Unset"
+
+
+def public_value(value: Any) -> Any:
+    """`value` from a generated model, as the public models hold it."""
+    if value is None or _is_unset(value):
+        return None
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    if isinstance(value, list | tuple):
+        return tuple(public_value(v) for v in value)
+    if isinstance(value, dict):
+        return {k: public_value(v) for k, v in value.items()}
+    if attrs.has(type(value)) and hasattr(value, _EXTRA):
+        if not _wire_fields(type(value)):
+            return {k: public_value(v) for k, v in getattr(value, _EXTRA).items()}
+        return _public_class(type(value).__name__).from_wire(value)
+    return value
+
+
+def _public_class(wire_name: str) -> type[WireModel]:
+    """The public class for a generated model; one is derived on first use if none is declared."""
+    found = _REGISTRY.get(wire_name)
+    if found is None:
+        found = type(wire_name, (WireModel,), {"__module__": __name__}, wire=wire_name)
+    return found
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, WireModel):
+        return value.to_dict()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if type(value).__name__ == "UUID":
+        return str(value)
+    return value
+
+
+def _default(wire_default: Any) -> Any:
+    if wire_default is attrs.NOTHING:
+        return attrs.NOTHING
+    if isinstance(wire_default, attrs.Factory):  # type: ignore[arg-type]
+        factory = wire_default.factory
+        return attrs.Factory(lambda: public_value(factory()))
+    return public_value(wire_default)
+
+
+class WireModel:
+    """Base of the derived public models.
+
+    Fields are attributes (`overview.total_memories`). For code that wants a dict:
+    `to_dict()` gives the JSON the server sent, unknown fields included; `model["field"]`,
+    `model.get("field")` and `dict(model)` read fields the way upstream's dict answers did
+    (there is no `.items()`: `items` is a field of the list answers).
+
+    A subclass names the generated model it mirrors:
+
+        class DashboardOverview(WireModel, wire="DashboardOverview"): ...
+
+    `rename` maps a public field name to a different generated attribute; `extra` adds fields
+    the generated model lacks, read from the JSON's unknown keys; `exclude` drops fields.
+    """
+
+    __wire__: ClassVar[str]
+    __wire_names__: ClassVar[Mapping[str, str]]
+    __extra_fields__: ClassVar[tuple[str, ...]]
+    _raw: Mapping[str, Any] | None
+
+    if TYPE_CHECKING:
+        # Fields are derived at run time; to a type checker each is an attribute of any type.
+        def __init__(self, **fields: Any) -> None: ...
+
+        def __getattr__(self, name: str) -> Any: ...
+
+    def __init_subclass__(
+        cls,
+        *,
+        wire: str,
+        rename: Mapping[str, str] | None = None,
+        extra: tuple[str, ...] = (),
+        exclude: tuple[str, ...] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        source = wire_model(wire)
+        to_public = {v: k for k, v in (rename or {}).items()}
+        names: dict[str, str] = {}
+        these: dict[str, Any] = {}
+        for field in _wire_fields(source):
+            public = to_public.get(field.name, field.name.rstrip("_"))
+            if public in exclude:
+                continue
+            names[public] = field.name
+            these[public] = attrs.field(default=_default(field.default), kw_only=True)
+        for name in extra:
+            these[name] = attrs.field(default=None, kw_only=True)
+        cls.__wire__ = wire
+        cls.__wire_names__ = names
+        cls.__extra_fields__ = tuple(extra)
+        # slots=False: attrs then patches this very class, so the name defined in the module
+        # is the attrs class (a slotted class would be a new object).
+        attrs.frozen(cls, these=these, slots=False)
+        _REGISTRY.setdefault(wire, cls)
+
+    @classmethod
+    def from_wire(cls, wire: Any) -> Self:
+        """The public model for a parsed generated model."""
+        values = {
+            name: public_value(getattr(wire, attr)) for name, attr in cls.__wire_names__.items()
+        }
+        unknown = getattr(wire, _EXTRA, {})
+        for name in cls.__extra_fields__:
+            values[name] = public_value(unknown.get(name))
+        model = cls(**values)
+        object.__setattr__(model, "_raw", dict(wire.to_dict()))
+        return model
+
+    def to_dict(self) -> dict[str, Any]:
+        """As JSON: what the server sent, or, for a model built here, its fields by wire name."""
+        raw = getattr(self, "_raw", None)
+        if raw is not None:
+            return dict(_copy_json(raw))
+        fields = {**self.__wire_names__, **{n: n for n in self.__extra_fields__}}
+        return {
+            attr.rstrip("_"): _jsonable(getattr(self, name))
+            for name, attr in fields.items()
+            if getattr(self, name) is not None
+        }
+
+    # -- the dict view ----------------------------------------------------------------------
+
+    def _field_names(self) -> tuple[str, ...]:
+        return (*self.__wire_names__, *self.__extra_fields__)
+
+    def keys(self) -> list[str]:
+        raw = getattr(self, "_raw", None) or {}
+        own = self._field_names()
+        return [*own, *(k for k in raw if k not in own)]
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self._field_names():
+            return getattr(self, key)
+        raw = getattr(self, "_raw", None) or {}
+        return raw[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key in self.keys()
+
+
+def _copy_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy_json(v) for v in value]
+    return value
