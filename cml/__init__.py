@@ -12,7 +12,7 @@ with cml.EmbeddedCognitiveMemoryLayer() as memory:  # in-process, on SQLite; or
 
 from cml_api import __api_version__, __spec_sha256__
 
-from ._async_client import AsyncCognitiveMemoryLayer, AsyncSessionScope
+from ._async_client import AsyncCognitiveMemoryLayer, AsyncNamespacedClient, AsyncSessionScope
 from ._chat import ChatResponse
 from ._client import CognitiveMemoryLayer, NamespacedClient, SessionScope
 from ._config import CMLConfig
@@ -34,8 +34,11 @@ from ._exceptions import (
     ValidationError,
     VersionMismatchError,
 )
+from ._logging import configure_logging
 from ._version import __version__
 from .embedded import AsyncEmbeddedCognitiveMemoryLayer, EmbeddedCognitiveMemoryLayer
+from .embedded_config import EmbeddedConfig
+from .integrations import CMLOpenAIHelper, MemoryProvider
 from .models import (
     ForgetResponse,
     HealthResponse,
@@ -57,23 +60,27 @@ __all__ = [
     "APIStatusError",
     "AsyncCognitiveMemoryLayer",
     "AsyncEmbeddedCognitiveMemoryLayer",
+    "AsyncNamespacedClient",
     "AsyncSessionScope",
     "AuthenticationError",
     "AuthorizationError",
     "CMLConfig",
     "CMLConnectionError",
     "CMLError",
+    "CMLOpenAIHelper",
     "CMLTimeoutError",
     "ChatResponse",
     "CognitiveMemoryLayer",
     "ConfigurationError",
     "ConflictError",
     "EmbeddedCognitiveMemoryLayer",
+    "EmbeddedConfig",
     "FieldError",
     "ForgetResponse",
     "HealthResponse",
     "InvalidRequestError",
     "MemoryItem",
+    "MemoryProvider",
     "MemorySource",
     "MemoryStatus",
     "MemoryType",
@@ -96,7 +103,13 @@ __all__ = [
     "__api_version__",
     "__spec_sha256__",
     "__version__",
+    "configure_logging",
 ]
+
+# Upstream's names for two errors, importable as `cml.ConnectionError` / `cml.TimeoutError` but
+# kept out of `__all__`: `from cml import *` must not shadow Python's builtins.
+ConnectionError = CMLConnectionError
+TimeoutError = CMLTimeoutError
 
 # Tracebacks and reprs say `cml.NotFoundError`, not `cml._exceptions.NotFoundError`.
 for _name in __all__:

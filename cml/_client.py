@@ -493,8 +493,8 @@ class CognitiveMemoryLayer(BaseClient):
         return clone
 
     def set_tenant(self, tenant_id: str) -> None:
-        """Send `tenant_id` as `X-Tenant-ID` from now on (honoured only with the admin key)."""
-        self._tenant_id = ops.tenant_name(tenant_id)
+        """Work in `tenant_id` from now on (needs the admin key; see `tenant_id`)."""
+        self._tenant_id = self._reachable_tenant(ops.tenant_name(tenant_id))
 
     def iter_memories(
         self,

@@ -7,7 +7,7 @@ They are the HTTP clients with an in-process transport in place of the network (
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 
@@ -15,6 +15,8 @@ from .._async_client import AsyncCognitiveMemoryLayer
 from .._client import CognitiveMemoryLayer
 from .._config import CMLConfig
 from .._constants import DEFAULT_TENANT_ID
+from .._exceptions import ConfigurationError
+from ..embedded_config import EmbeddedConfig, embedded_options
 from ..server._api import Api
 from ..server._routes import handlers
 from ..server._transport import AsyncInProcessTransport, InProcessTransport
@@ -30,6 +32,24 @@ def _config(tenant_id: str | None) -> CMLConfig:
     return CMLConfig(
         base_url=_LOCAL, tenant_id=tenant_id or DEFAULT_TENANT_ID, max_retries=0, retry_delay=0.0
     )
+
+
+def _from_config(
+    config: EmbeddedConfig | None,
+    db_path: str | Path | None,
+    tenant_id: str | None,
+    embedder: Any,
+) -> tuple[str | Path | None, str | None, Any]:
+    """db_path, tenant_id and embedder: the arguments, or upstream's `EmbeddedConfig` mapped."""
+    if config is None:
+        return db_path, tenant_id, embedder
+    if db_path is not None or tenant_id is not None or embedder != "default":
+        raise ConfigurationError(
+            "pass either config= or db_path/tenant_id/embedder, not both",
+            hint="Put the settings in the EmbeddedConfig, or drop it and pass them directly.",
+        )
+    options = embedded_options(config)
+    return options["db_path"], options["tenant_id"], options["embedder"]
 
 
 def _engine(
@@ -61,6 +81,11 @@ class EmbeddedCognitiveMemoryLayer(CognitiveMemoryLayer):
     * **classifier** - *(optional)* a callable text -> memory type (an LLM, say) tried before the
       built-in rules when a write names no type.
     * **engine** - *(optional)* an `Engine` to share between clients (not closed by `close()`).
+    * **config** - *(optional)* the upstream SDK's `EmbeddedConfig`, mapped onto the options
+      above; a setting embedded mode cannot honour raises `ConfigurationError`.
+
+    This client is synchronous (`with`); `AsyncEmbeddedCognitiveMemoryLayer` is the one for
+    `async with` and `await`, as upstream's embedded client was.
     """
 
     def __init__(
@@ -71,11 +96,26 @@ class EmbeddedCognitiveMemoryLayer(CognitiveMemoryLayer):
         embedder: Any = "default",
         classifier: Any = None,
         engine: Engine | None = None,
+        config: EmbeddedConfig | None = None,
     ) -> None:
+        db_path, tenant_id, embedder = _from_config(config, db_path, tenant_id, embedder)
         self.engine, self._owns_engine = _engine(db_path, embedder, classifier, engine)
         transport = InProcessTransport(Api(handlers(self.engine), idempotency=self.engine.replies))
         super().__init__(config=_config(tenant_id), http_client=httpx.Client(transport=transport))
         self._owns_http = True
+
+    # Upstream's embedded client was async-only: `async with` on this one gets told what to use
+    # instead of Python's bare "does not support the asynchronous context manager protocol".
+    async def __aenter__(self) -> NoReturn:
+        self.close()
+        raise TypeError(
+            "EmbeddedCognitiveMemoryLayer is synchronous: use `with EmbeddedCognitiveMemoryLayer()"
+            " as memory:`, or `async with AsyncEmbeddedCognitiveMemoryLayer() as memory:` with "
+            "`await memory.write(...)` (upstream's async embedded client)"
+        )
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.close()
 
     def close(self) -> None:
         """Close the client, and its engine unless the engine was passed in as `engine`."""
@@ -96,7 +136,9 @@ class AsyncEmbeddedCognitiveMemoryLayer(AsyncCognitiveMemoryLayer):
         embedder: Any = "default",
         classifier: Any = None,
         engine: Engine | None = None,
+        config: EmbeddedConfig | None = None,
     ) -> None:
+        db_path, tenant_id, embedder = _from_config(config, db_path, tenant_id, embedder)
         self.engine, self._owns_engine = _engine(db_path, embedder, classifier, engine)
         transport = AsyncInProcessTransport(
             Api(handlers(self.engine), idempotency=self.engine.replies)

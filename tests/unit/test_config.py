@@ -54,6 +54,7 @@ def test_every_setting_is_read_from_the_environment() -> None:
         "CML_TIMEOUT": "12.5",
         "CML_MAX_RETRIES": "0",
         "CML_RETRY_DELAY": "0.25",
+        "CML_MAX_RETRY_DELAY": "4",
         "CML_VERIFY_SSL": "false",
     }
     assert set(env) == set(ENV_VARS.values())
@@ -66,6 +67,7 @@ def test_every_setting_is_read_from_the_environment() -> None:
         timeout=12.5,
         max_retries=0,
         retry_delay=0.25,
+        max_retry_delay=4.0,
         verify_ssl=False,
     )
 
