@@ -157,8 +157,11 @@ class WireModel:
     @classmethod
     def from_wire(cls, wire: Any) -> Self:
         """The public model for a parsed generated model."""
+        # A field the answer left out takes the schema's default (None when it has none).
         values = {
-            name: public_value(getattr(wire, attr)) for name, attr in cls.__wire_names__.items()
+            name: public_value(getattr(wire, attr))
+            for name, attr in cls.__wire_names__.items()
+            if not _is_unset(getattr(wire, attr))
         }
         unknown = getattr(wire, _EXTRA, {})
         for name in cls.__extra_fields__:
