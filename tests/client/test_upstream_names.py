@@ -74,7 +74,8 @@ def test_upstream_name_imports_with_its_fields_members_and_bases(entry: Any) -> 
     elif what == "bases":
         for base in listed:
             expected = getattr(cml, base, None) if base != "Exception" else Exception
-            assert expected is not None and issubclass(obj, expected), (name, base)
+            assert expected is not None, base
+            assert issubclass(obj, expected), (name, base)
 
 
 def test_the_reference_lists_the_names_issue_13_names() -> None:
