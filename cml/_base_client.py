@@ -30,7 +30,13 @@ from ._exceptions import (
 )
 from ._logging import display_url, log_request, redact, register_secrets, setup_logging
 from ._operations import Call, memory_item
-from ._retry import new_idempotency_key, parse_retry_after, retry_delay, should_retry_status
+from ._retry import (
+    is_permanent_server_error,
+    new_idempotency_key,
+    parse_retry_after,
+    retry_delay,
+    should_retry_status,
+)
 from ._version import __version__
 from .models import HealthResponse, MemoryItem, ServerCheck
 from .streaming._sse import ServerSentEvent
@@ -271,6 +277,10 @@ class BaseClient:
         if attempt >= self._config.max_retries:
             return None
         if response is not None and not should_retry_status(response.status_code):
+            return None
+        if response is not None and is_permanent_server_error(
+            response.status_code, response.content
+        ):
             return None
         retry_after = (
             parse_retry_after(response.headers.get("Retry-After")) if response is not None else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
@@ -146,6 +146,21 @@ FEEDBACK = ("correct", "incorrect", "outdated")
 def _opt(value: T | None) -> T | Unset:
     """Leave a field out of the request when the caller did not give it."""
     return UNSET if value is None else value
+
+
+def _naive_utc(value: datetime | None) -> datetime | Unset:
+    """A time as both live server releases compare it: in UTC, without a zone.
+
+    They compare `before` / `since` / `until` with naive stored times, and answer 500 for an
+    aware value; a naive value is taken as UTC already and sent as it is.
+    """
+    if value is None:
+        return UNSET
+    if not isinstance(value, datetime):
+        raise InvalidRequestError(f"expected a datetime, not {type(value).__name__}")
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def _wire_types(types: Iterable[MemoryType | str] | None) -> list[WireMemoryType] | Unset:
@@ -323,8 +338,8 @@ def _read_body(
         max_results=max_results,
         context_filter=_strings(context_filter, "context_filter"),
         memory_types=_wire_types(memory_types),
-        since=_opt(since),
-        until=_opt(until),
+        since=_naive_utc(since),
+        until=_naive_utc(until),
         format_=wire_format,
         user_timezone=_opt(user_timezone),
     )
@@ -540,7 +555,7 @@ def forget(
     body = ForgetRequest(
         memory_ids=[_uuid(m, "memory_ids") for m in memory_ids] if memory_ids else UNSET,
         query=_opt(query),
-        before=_opt(before),
+        before=_naive_utc(before),
         action=wire_action,
     )
 
