@@ -148,6 +148,9 @@ class AsyncEmbeddedCognitiveMemoryLayer(AsyncCognitiveMemoryLayer):
         )
         self._owns_http = True
 
+    async def initialize(self) -> None:
+        """Nothing to do: the client is ready when built. Kept for upstream code that awaits it."""
+
     async def close(self) -> None:
         """Close the client, and its engine unless the engine was passed in as `engine`."""
         owner = self._owns_http
