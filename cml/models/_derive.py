@@ -100,10 +100,11 @@ def _default(wire_default: Any) -> Any:
 class WireModel:
     """Base of the derived public models.
 
-    Fields are attributes (`overview.total_memories`). For code that wants a dict:
-    `to_dict()` gives the JSON the server sent, unknown fields included; `model["field"]`,
-    `model.get("field")` and `dict(model)` read fields the way upstream's dict answers did
-    (there is no `.items()`: `items` is a field of the list answers).
+    Fields are attributes with Python values (`overview.oldest_memory` is a datetime). For code
+    that wants the dict: `to_dict()` is the JSON the server sent, unknown fields included, and
+    `model["field"]`, `model.get("field")`, `"field" in model` and `dict(model)` read that JSON,
+    as the dict answers of py-cml 0.x did (there is no `.items()`: `items` is a field of the list
+    answers).
 
     A subclass names the generated model it mirrors:
 
@@ -116,7 +117,7 @@ class WireModel:
     __wire__: ClassVar[str]
     __wire_names__: ClassVar[Mapping[str, str]]
     __extra_fields__: ClassVar[tuple[str, ...]]
-    _raw: Mapping[str, Any] | None
+    _raw: dict[str, Any] | None
 
     if TYPE_CHECKING:
         # Fields are derived at run time; to a type checker each is an attribute of any type.
@@ -182,21 +183,17 @@ class WireModel:
             if getattr(self, name) is not None
         }
 
-    # -- the dict view ----------------------------------------------------------------------
+    # -- the dict view: the JSON, as the dict answers of earlier versions and of upstream were --
 
-    def _field_names(self) -> tuple[str, ...]:
-        return (*self.__wire_names__, *self.__extra_fields__)
+    def _json(self) -> Mapping[str, Any]:
+        raw = getattr(self, "_raw", None)
+        return raw if raw is not None else self.to_dict()
 
     def keys(self) -> list[str]:
-        raw = getattr(self, "_raw", None) or {}
-        own = self._field_names()
-        return [*own, *(k for k in raw if k not in own)]
+        return list(self._json())
 
     def __getitem__(self, key: str) -> Any:
-        if key in self._field_names():
-            return getattr(self, key)
-        raw = getattr(self, "_raw", None) or {}
-        return raw[key]
+        return _copy_json(self._json()[key])
 
     def get(self, key: str, default: Any = None) -> Any:
         try:
@@ -205,7 +202,7 @@ class WireModel:
             return default
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key in self.keys()
+        return key in self._json()
 
 
 def _copy_json(value: Any) -> Any:

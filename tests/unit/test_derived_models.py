@@ -44,6 +44,7 @@ def test_models_are_frozen() -> None:
 def test_the_dict_view_keeps_what_the_server_sent() -> None:
     overview = models.DashboardOverview.from_wire(_parse("DashboardOverview", OVERVIEW))
     assert overview["total_memories"] == 7
+    assert overview["oldest_memory"] == "2026-11-21T19:22:08.356677"  # as sent
     assert overview.get("no_such_field", "absent") == "absent"
     assert overview["a_field_from_a_newer_server"] == {"x": 1}
     assert "a_field_from_a_newer_server" in overview
@@ -78,7 +79,7 @@ def test_nested_models_get_their_public_classes() -> None:
     (fact,) = page.items
     assert isinstance(fact, models.DashboardFactItem)
     assert (fact.value, fact.created_at) == ("vegetarian", None)
-    assert page["items"][0]["key"] == "user:food"
+    assert page["items"][0]["key"] == "user:food"  # the dict view is the JSON, nested too
 
 
 def test_a_field_the_document_lacks_is_read_from_the_answer() -> None:
