@@ -74,10 +74,14 @@ def test_the_upstream_program_runs_against_cml_serve(cml_serve: ServeProcess) ->
     assert "vegetarian" in report["context"]
     assert report["neo4j_url"] == ""  # 200, "not configured" (was a 501 retried for seconds)
     assert report["forgotten"] == 0  # nothing is a year old; and no 500 for an aware time
+    assert report["sessions"] == [(report["session_id"], 1)]  # SessionInfo, typed
+    assert "reinforce" in report["operations"]
 
 
 def test_the_upstream_program_runs_embedded(tmp_path: Path) -> None:
     report = asyncio.run(upstream_program.embedded_report(str(tmp_path / "embedded.db")))
+    assert (tmp_path / "embedded.db").is_file()  # EmbeddedConfig's database_url was honoured
+    assert report["tenant"] == "household"
     assert report["total"] == 3
     assert report["top"] == "User prefers vegetarian food."
     assert "vegetarian" in report["context"]

@@ -11,15 +11,20 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from cml import AsyncEmbeddedCognitiveMemoryLayer as EmbeddedCognitiveMemoryLayer  # py-cml
-from cml import CognitiveMemoryLayer
+from cml import CognitiveMemoryLayer, EmbeddedConfig, configure_logging
 from cml.config import CMLConfig
-from cml.exceptions import ConnectionError, NotFoundError
+from cml.embedded_config import EmbeddedDatabaseConfig
+from cml.exceptions import ConnectionError, NotFoundError, TimeoutError
 from cml.models import (
     DashboardMemoryListResponse,
     DashboardOverview,
     GraphNeo4jConfigResponse,
     GraphStatsResponse,
+    MemoryPacket,
     MemoryType,
+    OperationType,
+    ReadRequest,
+    SessionInfo,
     WriteResponse,
 )
 
@@ -32,11 +37,17 @@ FACTS = [
 
 def server_report(config: CMLConfig) -> dict[str, Any]:
     """Write, batch-write, read, administer and forget, against a CML server."""
+    configure_logging("WARNING")
+    request = ReadRequest(query="What does the user eat?", max_results=5)
     try:
         with CognitiveMemoryLayer(config=config) as memory:
-            first: WriteResponse = memory.write(FACTS[0], memory_type=MemoryType.PREFERENCE)
+            session = memory.create_session(name="dinner planning")
+            first: WriteResponse = memory.write(
+                FACTS[0], memory_type=MemoryType.PREFERENCE, session_id=session.session_id
+            )
             batch = memory.batch_write([{"content": text} for text in FACTS[1:]])
-            context = memory.get_context("What does the user eat?")
+            context = memory.get_context(request.query, max_results=request.max_results)
+            sessions: list[SessionInfo] = list(memory.get_sessions().sessions)
             overview: DashboardOverview = memory.dashboard_overview()
             page: DashboardMemoryListResponse = memory.dashboard_memories(per_page=10)
             graph: GraphStatsResponse = memory.get_graph_stats()
@@ -62,20 +73,29 @@ def server_report(config: CMLConfig) -> dict[str, Any]:
                 "graph_nodes": graph.total_nodes,
                 "neo4j_url": neo4j.server_url,
                 "forgotten": forgotten.affected_count,
+                "sessions": [(s.session_id, s.memory_count) for s in sessions],
+                "session_id": session.session_id,
+                "operations": sorted(op.value for op in OperationType),
             }
-    except ConnectionError as exc:
+    except (ConnectionError, TimeoutError) as exc:
         raise SystemExit(f"CML server unreachable: {exc}") from exc
 
 
 async def embedded_report(db_path: str) -> dict[str, Any]:
     """The same memory, in-process (upstream: the async `EmbeddedCognitiveMemoryLayer`)."""
-    async with EmbeddedCognitiveMemoryLayer(db_path=db_path) as memory:
+    config = EmbeddedConfig(
+        tenant_id="household",
+        database=EmbeddedDatabaseConfig(database_url=f"sqlite+aiosqlite:///{db_path}"),
+    )
+    async with EmbeddedCognitiveMemoryLayer(config=config) as memory:
+        await memory.initialize()
         for text in FACTS:
             await memory.write(text)
-        result = await memory.read("What does the user eat?", max_results=3)
+        result: MemoryPacket = await memory.read("What does the user eat?", max_results=3)
         stats = await memory.stats()
         return {
             "top": result.memories[0].text,
             "context": result.context,
             "total": stats.total_memories,
+            "tenant": memory.tenant_id,
         }
