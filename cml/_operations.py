@@ -594,6 +594,8 @@ def health() -> Call[HealthResponse]:
             timestamp=_unset_to_none(wire.timestamp),
             version=_unset_to_none(wire.version),
             api_version=_unset_to_none(wire.api_version),
+            # Not in the API document; kept when a server sends it (upstream's model has it).
+            components=wire.additional_properties.get("components"),
         )
 
     return Call(health_check, {}, convert)

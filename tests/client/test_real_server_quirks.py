@@ -67,3 +67,22 @@ async def test_other_500s_are_still_retried(
         await run(client.forget(query="x"))
     assert route.call_count == 3  # max_retries=2 in these tests
     assert len(sleeps) == 2
+
+
+async def test_health_keeps_components_when_a_server_sends_them(
+    client: Any, api: respx.MockRouter
+) -> None:
+    # Upstream's HealthResponse has `components`; the API document does not.
+    components = {"postgres": {"status": "healthy"}}
+    api.get("/api/v1/health").mock(
+        return_value=httpx.Response(
+            200,
+            json={
+                "status": "healthy",
+                "timestamp": "2026-01-01T00:00:00",
+                "components": components,
+            },
+        )
+    )
+    health = await run(client.health())
+    assert health.components == components
