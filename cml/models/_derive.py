@@ -145,11 +145,13 @@ class WireModel:
                 continue
             names[public] = field.name
             these[public] = attrs.field(default=_default(field.default), kw_only=True)
-        for name in extra:
+        # Once the API document gains such a field it comes from the generated model instead.
+        missing = tuple(name for name in extra if name not in names)
+        for name in missing:
             these[name] = attrs.field(default=None, kw_only=True)
         cls.__wire__ = wire
         cls.__wire_names__ = names
-        cls.__extra_fields__ = tuple(extra)
+        cls.__extra_fields__ = missing
         # slots=False: attrs then patches this very class, so the name defined in the module
         # is the attrs class (a slotted class would be a new object).
         attrs.frozen(cls, these=these, slots=False)

@@ -4,6 +4,7 @@ UNSET, nested models, a dict view, the JSON as sent."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import attrs
 import pytest
@@ -107,3 +108,14 @@ def test_request_models_build_the_wire_json() -> None:
         "format": "llm_context",
         "max_results": 10,
     }
+
+
+def test_the_generated_models_are_reached_through_wire_model_only() -> None:
+    # One line chooses the server release the public models follow (`_derive.wire_model`).
+    package = Path(models.__file__).parent
+    reaching = sorted(
+        path.name for path in package.glob("*.py") if "cml_api" in path.read_text(encoding="utf-8")
+    )
+    assert reaching == ["_derive.py"]
+    source = (package / "_derive.py").read_text(encoding="utf-8")
+    assert source.count("import_module(") == 1
