@@ -42,13 +42,13 @@ from .models import (
     UpdateResponse,
     WriteResponse,
 )
-from .models import responses as R
 from .streaming._options import StreamHooks, StreamingOptions
 from .streaming._remember import AsyncRememberStream, open_remember_stream
 from .streaming._sse import aiter_sse, aiter_sse_lines
 
 if TYPE_CHECKING:
     from .graph import GraphSync
+    from .models import responses as R
 
 __all__ = ["AsyncCognitiveMemoryLayer", "AsyncSessionScope"]
 

@@ -41,13 +41,13 @@ from .models import (
     UpdateResponse,
     WriteResponse,
 )
-from .models import responses as R
 from .streaming._options import StreamHooks, StreamingOptions
 from .streaming._remember import AsyncRememberStream, RememberStream, open_remember_stream
 from .streaming._sse import iter_sse, iter_sse_lines
 
 if TYPE_CHECKING:
     from .graph import GraphSync
+    from .models import responses as R
 
 __all__ = ["CognitiveMemoryLayer", "SessionScope"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from uuid import UUID
 
 import attrs
@@ -107,7 +107,19 @@ from .models import (
     WriteResponse,
     parse_datetime,
 )
-from .models import responses as R
+
+if TYPE_CHECKING:
+    from .models import responses as R
+else:
+
+    class _Responses:
+        # `cml.models.responses` on first use, so `import cml` does not build its classes.
+        def __getattr__(self, name: str) -> Any:
+            from .models import responses
+
+            return getattr(responses, name)
+
+    R = _Responses()
 
 __all__ = [
     "BATCH_FIELDS",
