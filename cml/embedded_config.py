@@ -20,6 +20,7 @@ __all__ = [
     "EmbeddedDatabaseConfig",
     "EmbeddedEmbeddingConfig",
     "EmbeddedLLMConfig",
+    "check_upstream_arguments",
     "embedded_options",
 ]
 
@@ -68,9 +69,7 @@ class EmbeddedConfig:
 
 
 def _refuse(setting: str, why: str, instead: str) -> ConfigurationError:
-    return ConfigurationError(
-        f"EmbeddedConfig.{setting}: {why}", hint=f"{instead} See docs/migrating.md."
-    )
+    return ConfigurationError(f"{setting}: {why}", hint=f"{instead} See docs/migrating.md.")
 
 
 def embedded_options(config: EmbeddedConfig) -> dict[str, Any]:
@@ -132,3 +131,26 @@ def embedded_options(config: EmbeddedConfig) -> dict[str, Any]:
         "tenant_id": config.tenant_id,
         "embedder": embedding.model or "default",
     }
+
+
+def check_upstream_arguments(
+    *,
+    storage_mode: str,
+    embedding_provider: str,
+    llm_api_key: str | None,
+    models_dir: str | None,
+) -> None:
+    """Refuse the upstream constructor's arguments that embedded mode cannot honour."""
+    embedded_options(
+        EmbeddedConfig(
+            storage_mode=storage_mode,
+            embedding=EmbeddedEmbeddingConfig(provider=embedding_provider),
+            llm=EmbeddedLLMConfig(api_key=llm_api_key),
+        )
+    )
+    if models_dir is not None:
+        raise _refuse(
+            "models_dir",
+            "the default embedder ships inside py-cml; there is no models directory.",
+            "Pass embedder= a sentence-transformers model name or path for another model.",
+        )

@@ -16,7 +16,7 @@ from .._client import CognitiveMemoryLayer
 from .._config import CMLConfig
 from .._constants import DEFAULT_TENANT_ID
 from .._exceptions import ConfigurationError
-from ..embedded_config import EmbeddedConfig, embedded_options
+from ..embedded_config import EmbeddedConfig, check_upstream_arguments, embedded_options
 from ..server._api import Api
 from ..server._routes import handlers
 from ..server._transport import AsyncInProcessTransport, InProcessTransport
@@ -82,7 +82,9 @@ class EmbeddedCognitiveMemoryLayer(CognitiveMemoryLayer):
       built-in rules when a write names no type.
     * **engine** - *(optional)* an `Engine` to share between clients (not closed by `close()`).
     * **config** - *(optional)* the upstream SDK's `EmbeddedConfig`, mapped onto the options
-      above; a setting embedded mode cannot honour raises `ConfigurationError`.
+      above; a setting embedded mode cannot honour raises `ConfigurationError`. So do the
+      upstream arguments `storage_mode` (only "lite"), `embedding_provider` (only "local"),
+      `llm_api_key` and `models_dir`.
 
     This client is synchronous (`with`); `AsyncEmbeddedCognitiveMemoryLayer` is the one for
     `async with` and `await`, as upstream's embedded client was.
@@ -97,7 +99,18 @@ class EmbeddedCognitiveMemoryLayer(CognitiveMemoryLayer):
         classifier: Any = None,
         engine: Engine | None = None,
         config: EmbeddedConfig | None = None,
+        storage_mode: str = "lite",
+        embedding_provider: str = "local",
+        llm_api_key: str | None = None,
+        models_dir: str | None = None,
     ) -> None:
+        # Upstream's constructor arguments: accepted where they mean what py-cml does.
+        check_upstream_arguments(
+            storage_mode=storage_mode,
+            embedding_provider=embedding_provider,
+            llm_api_key=llm_api_key,
+            models_dir=models_dir,
+        )
         db_path, tenant_id, embedder = _from_config(config, db_path, tenant_id, embedder)
         self.engine, self._owns_engine = _engine(db_path, embedder, classifier, engine)
         transport = InProcessTransport(Api(handlers(self.engine), idempotency=self.engine.replies))
@@ -137,7 +150,18 @@ class AsyncEmbeddedCognitiveMemoryLayer(AsyncCognitiveMemoryLayer):
         classifier: Any = None,
         engine: Engine | None = None,
         config: EmbeddedConfig | None = None,
+        storage_mode: str = "lite",
+        embedding_provider: str = "local",
+        llm_api_key: str | None = None,
+        models_dir: str | None = None,
     ) -> None:
+        # Upstream's constructor arguments: accepted where they mean what py-cml does.
+        check_upstream_arguments(
+            storage_mode=storage_mode,
+            embedding_provider=embedding_provider,
+            llm_api_key=llm_api_key,
+            models_dir=models_dir,
+        )
         db_path, tenant_id, embedder = _from_config(config, db_path, tenant_id, embedder)
         self.engine, self._owns_engine = _engine(db_path, embedder, classifier, engine)
         transport = AsyncInProcessTransport(

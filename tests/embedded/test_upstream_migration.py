@@ -104,3 +104,21 @@ def test_settings_embedded_mode_cannot_honour_are_refused(
 def test_config_and_direct_options_together_are_refused(tmp_path: Path) -> None:
     with pytest.raises(cml.ConfigurationError, match="either config= or"):
         cml.EmbeddedCognitiveMemoryLayer(tmp_path / "x.db", config=EmbeddedConfig())
+
+
+def test_upstream_constructor_arguments_are_accepted_or_refused(tmp_path: Path) -> None:
+    with cml.EmbeddedCognitiveMemoryLayer(
+        tmp_path / "ok.db", storage_mode="lite", embedding_provider="local", embedder="none"
+    ) as memory:
+        assert memory.write("Kept.").memory_id is not None
+    refused = [
+        ({"storage_mode": "standard"}, "storage_mode"),
+        ({"embedding_provider": "openai"}, "embedding"),
+        ({"llm_api_key": "sk-llm-SECRET-1234"}, "llm"),
+        ({"models_dir": str(tmp_path / "models")}, "models_dir"),
+    ]
+    for arguments, name in refused:
+        with pytest.raises(cml.ConfigurationError, match=name) as caught:
+            cml.AsyncEmbeddedCognitiveMemoryLayer(tmp_path / "no.db", **arguments)  # type: ignore[arg-type]
+        assert "SECRET" not in str(caught.value)
+    assert not (tmp_path / "no.db").exists()
