@@ -6,6 +6,7 @@ They are the HTTP clients with an in-process transport in place of the network (
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -17,6 +18,7 @@ from .._config import CMLConfig
 from .._constants import DEFAULT_TENANT_ID
 from .._exceptions import ConfigurationError
 from ..embedded_config import EmbeddedConfig, check_upstream_arguments, embedded_options
+from ..models import MemoryType, ReadResponse, ResponseFormat
 from ..server._api import Api
 from ..server._routes import handlers
 from ..server._transport import AsyncInProcessTransport, InProcessTransport
@@ -171,6 +173,32 @@ class AsyncEmbeddedCognitiveMemoryLayer(AsyncCognitiveMemoryLayer):
             config=_config(tenant_id), http_client=httpx.AsyncClient(transport=transport)
         )
         self._owns_http = True
+
+    async def read(
+        self,
+        query: str,
+        *,
+        max_results: int = 10,
+        context_filter: list[str] | None = None,
+        memory_types: list[MemoryType] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        response_format: ResponseFormat = "packet",
+        user_timezone: str | None = None,
+        format: ResponseFormat | None = None,
+    ) -> ReadResponse:
+        """`read` of the HTTP clients; `format=` is upstream's embedded name for
+        `response_format=`."""
+        return await super().read(
+            query,
+            max_results=max_results,
+            context_filter=context_filter,
+            memory_types=memory_types,
+            since=since,
+            until=until,
+            response_format=format or response_format,
+            user_timezone=user_timezone,
+        )
 
     async def initialize(self) -> None:
         """Nothing to do: the client is ready when built. Kept for upstream code that awaits it."""

@@ -42,6 +42,10 @@ def test_the_async_client_is_the_upstream_pattern(tmp_path: Path) -> None:
         async with cml.AsyncEmbeddedCognitiveMemoryLayer(config=config) as memory:
             await memory.write("Alice keeps bees on the roof.")
             assert memory.tenant_id == "alice"
+            # Upstream's embedded read took `format=`; the HTTP clients' name works too.
+            context = await memory.read("bees", format="llm_context")
+            assert context.llm_context is not None
+            assert "bees" in context.llm_context
             return (await memory.stats()).total_memories
 
     assert asyncio.run(upstream_style()) == 1
