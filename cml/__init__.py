@@ -11,7 +11,7 @@ with cml.EmbeddedCognitiveMemoryLayer() as memory:  # in-process, on SQLite; or
 """
 
 from . import _releases
-from ._async_client import AsyncCognitiveMemoryLayer, AsyncSessionScope
+from ._async_client import AsyncCognitiveMemoryLayer, AsyncNamespacedClient, AsyncSessionScope
 from ._chat import ChatResponse
 from ._client import CognitiveMemoryLayer, NamespacedClient, SessionScope
 from ._config import CMLConfig
@@ -35,10 +35,13 @@ from ._exceptions import (
     ValidationError,
     VersionMismatchError,
 )
+from ._logging import configure_logging
 from ._releases import DEFAULT_RELEASE as __api_version__
 from ._releases import SUPPORTED_RELEASES as __api_versions__
 from ._version import __version__
 from .embedded import AsyncEmbeddedCognitiveMemoryLayer, EmbeddedCognitiveMemoryLayer
+from .embedded_config import EmbeddedConfig
+from .integrations import CMLOpenAIHelper, MemoryProvider
 from .models import (
     ForgetResponse,
     HealthResponse,
@@ -60,23 +63,27 @@ __all__ = [
     "APIStatusError",
     "AsyncCognitiveMemoryLayer",
     "AsyncEmbeddedCognitiveMemoryLayer",
+    "AsyncNamespacedClient",
     "AsyncSessionScope",
     "AuthenticationError",
     "AuthorizationError",
     "CMLConfig",
     "CMLConnectionError",
     "CMLError",
+    "CMLOpenAIHelper",
     "CMLTimeoutError",
     "ChatResponse",
     "CognitiveMemoryLayer",
     "ConfigurationError",
     "ConflictError",
     "EmbeddedCognitiveMemoryLayer",
+    "EmbeddedConfig",
     "FieldError",
     "ForgetResponse",
     "HealthResponse",
     "InvalidRequestError",
     "MemoryItem",
+    "MemoryProvider",
     "MemorySource",
     "MemoryStatus",
     "MemoryType",
@@ -102,10 +109,16 @@ __all__ = [
     "__api_versions__",
     "__spec_sha256__",
     "__version__",
+    "configure_logging",
 ]
 
 #: SHA-256 of the document the default release's client was generated from.
 __spec_sha256__: str = _releases.get_release(__api_version__).spec_sha256
+
+# Upstream's names for two errors, importable as `cml.ConnectionError` / `cml.TimeoutError` but
+# kept out of `__all__`: `from cml import *` must not shadow Python's builtins.
+ConnectionError = CMLConnectionError
+TimeoutError = CMLTimeoutError
 
 # Tracebacks and reprs say `cml.NotFoundError`, not `cml._exceptions.NotFoundError`.
 for _name in __all__:

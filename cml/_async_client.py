@@ -49,6 +49,7 @@ from .streaming._sse import aiter_sse, aiter_sse_lines
 
 if TYPE_CHECKING:
     from .graph import GraphSync
+    from .models import responses as R
 
 __all__ = ["AsyncCognitiveMemoryLayer", "AsyncSessionScope"]
 
@@ -533,8 +534,8 @@ class AsyncCognitiveMemoryLayer(BaseClient):
         return clone
 
     async def set_tenant(self, tenant_id: str) -> None:
-        """Send `tenant_id` as `X-Tenant-ID` from now on (honoured only with the admin key)."""
-        self._tenant_id = ops.tenant_name(tenant_id)
+        """Work in `tenant_id` from now on (needs the admin key; see `tenant_id`)."""
+        self._tenant_id = self._reachable_tenant(ops.tenant_name(tenant_id))
 
     async def iter_memories(
         self,
@@ -645,7 +646,7 @@ class AsyncCognitiveMemoryLayer(BaseClient):
 
     async def consolidate(
         self, *, tenant_id: str | None = None, user_id: str | None = None
-    ) -> JSON:
+    ) -> R.ConsolidationResult:
         """Merge related episodes into semantic memories."""
         return await self._send(ops.consolidate(tenant_id or self._tenant_id, user_id))
 
@@ -656,7 +657,7 @@ class AsyncCognitiveMemoryLayer(BaseClient):
         user_id: str | None = None,
         dry_run: bool = True,
         max_memories: int = 5000,
-    ) -> JSON:
+    ) -> R.ForgettingResult:
         """Score memories for decay and act on them; `dry_run=True` only reports."""
         return await self._send(
             ops.run_forgetting(
@@ -666,13 +667,13 @@ class AsyncCognitiveMemoryLayer(BaseClient):
 
     async def reconsolidate(
         self, *, tenant_id: str | None = None, user_id: str | None = None
-    ) -> JSON:
+    ) -> R.ReconsolidationResult:
         return await self._send(ops.reconsolidate(tenant_id or self._tenant_id, user_id))
 
-    async def admin_consolidate(self, user_id: str) -> JSON:
+    async def admin_consolidate(self, user_id: str) -> R.ConsolidationResult:
         return await self._send(ops.admin_consolidate(user_id))
 
-    async def admin_forget(self, user_id: str, *, dry_run: bool = True) -> JSON:
+    async def admin_forget(self, user_id: str, *, dry_run: bool = True) -> R.ForgettingResult:
         return await self._send(ops.admin_forget(user_id, dry_run=dry_run))
 
     async def consolidation_status(self) -> JSON:
@@ -685,7 +686,7 @@ class AsyncCognitiveMemoryLayer(BaseClient):
     async def bulk_memory_action(self, memory_ids: list[UUID], action: str) -> JSON:
         return await self._send(ops.bulk_memory_action(memory_ids, action))
 
-    async def component_health(self) -> JSON:
+    async def component_health(self) -> R.DashboardComponentsResponse:
         return await self._send(ops.component_health())
 
     async def dashboard_export_memories(self, *, tenant_id: str | None = None) -> list[JSON]:
@@ -699,7 +700,7 @@ class AsyncCognitiveMemoryLayer(BaseClient):
         current_only: bool = True,
         limit: int = 50,
         offset: int = 0,
-    ) -> JSON:
+    ) -> R.DashboardFactListResponse:
         return await self._send(
             ops.facts(
                 tenant_id=tenant_id,
@@ -724,7 +725,7 @@ class AsyncCognitiveMemoryLayer(BaseClient):
         search: str | None = None,
         sort_by: str = "written_at",
         order: str = "desc",
-    ) -> JSON:
+    ) -> R.DashboardMemoryListResponse:
         return await self._send(
             ops.memories_page(
                 tenant_id=tenant_id,
@@ -738,18 +739,18 @@ class AsyncCognitiveMemoryLayer(BaseClient):
             )
         )
 
-    async def dashboard_memory_detail(self, memory_id: UUID) -> JSON:
+    async def dashboard_memory_detail(self, memory_id: UUID) -> R.DashboardMemoryDetail:
         return await self._send(ops.memory_detail(memory_id))
 
-    async def dashboard_neo4j_config(self) -> JSON:
+    async def dashboard_neo4j_config(self) -> R.GraphNeo4jConfigResponse:
         return await self._send(ops.neo4j_config())
 
-    async def dashboard_overview(self, *, tenant_id: str | None = None) -> JSON:
+    async def dashboard_overview(self, *, tenant_id: str | None = None) -> R.DashboardOverview:
         return await self._send(ops.overview(tenant_id))
 
     async def dashboard_timeline(
         self, *, tenant_id: str | None = None, days: int = 30, metric: str = "memories"
-    ) -> JSON:
+    ) -> R.DashboardTimelineResponse:
         return await self._send(ops.timeline(tenant_id, days, metric))
 
     async def explore_graph(
@@ -759,12 +760,12 @@ class AsyncCognitiveMemoryLayer(BaseClient):
         entity: str,
         scope_id: str = "default",
         depth: int = 2,
-    ) -> JSON:
+    ) -> R.GraphExploreResponse:
         return await self._send(
             ops.explore_graph(tenant_id or self._tenant_id, entity, scope_id, depth)
         )
 
-    async def get_config(self) -> JSON:
+    async def get_config(self) -> R.DashboardConfigResponse:
         return await self._send(ops.get_config())
 
     async def update_config(self, updates: dict[str, Any]) -> JSON:
@@ -777,37 +778,37 @@ class AsyncCognitiveMemoryLayer(BaseClient):
         page: int = 1,
         event_type: str | None = None,
         since: datetime | None = None,
-    ) -> JSON:
+    ) -> R.DashboardEventListResponse:
         return ops.events_since(
             await self._send(ops.events(page=page, per_page=limit, event_type=event_type)), since
         )
 
-    async def get_graph_stats(self) -> JSON:
+    async def get_graph_stats(self) -> R.GraphStatsResponse:
         return await self._send(ops.graph_stats())
 
     async def get_jobs(
         self, *, tenant_id: str | None = None, job_type: str | None = None, limit: int = 50
-    ) -> JSON:
+    ) -> R.DashboardJobsResponse:
         return await self._send(ops.jobs(tenant_id, job_type, limit))
 
-    async def get_labile_status(self, *, tenant_id: str | None = None) -> JSON:
+    async def get_labile_status(self, *, tenant_id: str | None = None) -> R.DashboardLabileResponse:
         return await self._send(ops.labile(tenant_id))
 
-    async def get_rate_limits(self) -> JSON:
+    async def get_rate_limits(self) -> R.DashboardRateLimitsResponse:
         return await self._send(ops.rate_limits())
 
-    async def get_request_stats(self, *, hours: int = 24) -> JSON:
+    async def get_request_stats(self, *, hours: int = 24) -> R.RequestStatsResponse:
         return await self._send(ops.request_stats(hours))
 
-    async def get_sessions(self, *, tenant_id: str | None = None) -> JSON:
+    async def get_sessions(self, *, tenant_id: str | None = None) -> R.DashboardSessionsResponse:
         return await self._send(ops.sessions(tenant_id))
 
     async def graph_overview(
         self, *, tenant_id: str | None = None, scope_id: str | None = None
-    ) -> JSON:
+    ) -> R.GraphExploreResponse:
         return await self._send(ops.graph_overview(tenant_id or self._tenant_id, scope_id))
 
-    async def list_tenants(self) -> JSON:
+    async def list_tenants(self) -> R.DashboardTenantsResponse:
         return await self._send(ops.tenants())
 
     async def reset_database(self, confirm: bool = False) -> JSON:
@@ -815,7 +816,7 @@ class AsyncCognitiveMemoryLayer(BaseClient):
 
     async def search_graph(
         self, query: str, *, tenant_id: str | None = None, limit: int = 25
-    ) -> JSON:
+    ) -> R.GraphSearchResponse:
         return await self._send(ops.search_graph(query, tenant_id, limit))
 
     async def test_retrieval(
@@ -827,7 +828,7 @@ class AsyncCognitiveMemoryLayer(BaseClient):
         context_filter: list[str] | None = None,
         memory_types: list[str] | None = None,
         response_format: ResponseFormat = "list",
-    ) -> JSON:
+    ) -> R.DashboardRetrievalResponse:
         return await self._send(
             ops.test_retrieval(
                 query,

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import httpx
 
 from ._config import CMLConfig
-from ._constants import API_PREFIX, IDEMPOTENCY_HEADER, REQUEST_ID_HEADER
+from ._constants import API_PREFIX, DEFAULT_TENANT_ID, IDEMPOTENCY_HEADER, REQUEST_ID_HEADER
 from ._exceptions import (
     CMLConnectionError,
     CMLError,
@@ -38,7 +38,13 @@ from ._logging import (
 )
 from ._operations import Call, memory_item
 from ._releases import Identification, Release, get_release, identify, releases_with
-from ._retry import new_idempotency_key, parse_retry_after, retry_delay, should_retry_status
+from ._retry import (
+    is_permanent_server_error,
+    new_idempotency_key,
+    parse_retry_after,
+    retry_delay,
+    should_retry_status,
+)
 from ._version import __version__
 from .models import HealthResponse, MemoryItem, ServerCheck
 from .streaming._sse import ServerSentEvent
@@ -115,7 +121,7 @@ class BaseClient:
                 hint="Use attrs.evolve(config, ...) to change one setting of a CMLConfig.",
             )
         self._config = config
-        self._tenant_id = config.tenant_id
+        self._tenant_id = self._reachable_tenant(config.tenant_id)
         self._namespace = None
         self._release = get_release(config.api_version)
         setup_logging()
@@ -133,8 +139,38 @@ class BaseClient:
 
     @property
     def tenant_id(self) -> str:
-        """The tenant sent as `X-Tenant-ID` (honoured by the server only with the admin key)."""
+        """The tenant every call works in, sent as `X-Tenant-ID`.
+
+        The server honours that header only with the admin key (a normal key is bound to the
+        default tenant), so a client set to another tenant sends every call, memory calls
+        included, with its admin key; without one it refuses to be built (`ConfigurationError`)
+        rather than write to one tenant and administer another.
+        """
         return self._tenant_id
+
+    def _reachable_tenant(self, tenant_id: str) -> str:
+        config = self._config
+        if tenant_id != DEFAULT_TENANT_ID and config.api_key and not config.admin_api_key:
+            raise ConfigurationError(
+                f"tenant_id {tenant_id!r} cannot be reached with a normal API key: the CML "
+                "server honours X-Tenant-ID only for the admin key and binds a normal key to "
+                f"the {DEFAULT_TENANT_ID!r} tenant, so memory calls would go there while "
+                f"admin calls went to {tenant_id!r}",
+                hint=(
+                    "Pass the admin key as admin_api_key (CML_ADMIN_API_KEY): the client then "
+                    f"sends every call with it. Or leave tenant_id as {DEFAULT_TENANT_ID!r}."
+                ),
+            )
+        return tenant_id
+
+    def _key_for(self, method: str, path: str) -> str | None:
+        """The admin key for admin routes and for any call outside the default tenant."""
+        config = self._config
+        if config.admin_api_key and (
+            _needs_admin(method, path) or self._tenant_id != DEFAULT_TENANT_ID or not config.api_key
+        ):
+            return config.admin_api_key
+        return config.api_key
 
     @property
     def api_version(self) -> str:
@@ -208,8 +244,7 @@ class BaseClient:
         headers["User-Agent"] = f"py-cml/{__version__}"
         headers["X-Tenant-ID"] = self._tenant_id
         path = str(args["url"])
-        key = self._config.admin_api_key if _needs_admin(args["method"], path) else None
-        key = key or self._config.api_key
+        key = self._key_for(args["method"], path)
         if key:
             headers["X-API-Key"] = key
         if args["method"] != "GET" and path.startswith(_DASHBOARD):
@@ -280,10 +315,19 @@ class BaseClient:
             return None
         if response is not None and not should_retry_status(response.status_code):
             return None
+        if response is not None and is_permanent_server_error(
+            response.status_code, response.content
+        ):
+            return None
         retry_after = (
             parse_retry_after(response.headers.get("Retry-After")) if response is not None else None
         )
-        return retry_delay(attempt, base=self._config.retry_delay, retry_after=retry_after)
+        return retry_delay(
+            attempt,
+            base=self._config.retry_delay,
+            retry_after=retry_after,
+            cap=self._config.max_retry_delay,
+        )
 
     def _log(
         self, args: Mapping[str, Any], response: httpx.Response | None, elapsed: float, attempt: int

@@ -1,14 +1,17 @@
 """Planning `batch_write` and reporting batch failures: shared by the sync and async clients.
 
-`write_batch` turns carry only some write fields and the server answers with counts, not ids, so
-a plan splits the items: those a batch can carry go in requests of up to 500 turns, the rest are
-single writes. Every item gets exactly one result, in input order.
+`write_batch` turns carry only some write fields, so a plan splits the items: those a batch can
+carry go in requests of up to 500 turns, the rest are single writes. Every item gets exactly one
+result, in input order. The live servers answer `write_batch` with counts only; py-cml's own
+server adds, per turn, the memory id (null for a turn that stored nothing new) and the chunks
+created, and then each result says exactly what happened.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+from uuid import UUID
 
 import attrs
 
@@ -52,9 +55,34 @@ class BatchPlan:
             exc = CMLError(f"write_batch failed: {wire.message or 'no reason given'}")
             BatchPlan.fail(results, indexes, exc)
             return
-        message = f"stored by write_batch ({processed} of {len(indexes)} memories processed)"
-        for index in indexes:
-            results[index] = WriteResponse(success=True, message=message)
+        per_turn = _per_turn(wire, len(indexes))
+        if per_turn is None:
+            # The live servers count turns only: which were stored, and as what, is unknown.
+            message = (
+                f"sent by write_batch ({processed} of {len(indexes)} memories processed); this "
+                "server reports no ids and does not say which turns were stored (an equivalent "
+                "memory is reinforced, not stored again)"
+            )
+            for index in indexes:
+                results[index] = WriteResponse(success=True, message=message)
+            return
+        for index, (memory_id, chunks) in zip(indexes, per_turn, strict=True):
+            results[index] = (
+                WriteResponse(
+                    success=True,
+                    memory_id=memory_id,
+                    chunks_created=chunks,
+                    message="Stored." if chunks == 1 else f"Stored in {chunks} chunks.",
+                    eval_outcome="stored",
+                )
+                if memory_id is not None
+                else WriteResponse(
+                    success=True,
+                    message="Not stored: an equivalent memory exists; it was reinforced.",
+                    eval_outcome="skipped",
+                    eval_reason="duplicate",
+                )
+            )
 
     def finish(self, results: list[WriteResponse | None]) -> list[WriteResponse]:
         for index, exc in self.rejected.items():
@@ -63,6 +91,30 @@ class BatchPlan:
         if missing:  # a bug, not a server failure: never hand back fewer results than items
             raise RuntimeError(f"batch_write lost track of items {missing}")
         return [r for r in results if r is not None]
+
+
+def _extension(wire: Any, name: str) -> Any:
+    # A field py-cml's server adds: an attribute once the spec documents it, else an unknown key.
+    value = getattr(wire, name, None)
+    if value is None or type(value).__name__ == "Unset":
+        value = getattr(wire, "additional_properties", {}).get(name)
+    return value
+
+
+def _per_turn(wire: Any, count: int) -> list[tuple[UUID | None, int]] | None:
+    """(memory id or None, chunks created) per turn, when the server says; else None."""
+    ids, chunks = _extension(wire, "memory_ids"), _extension(wire, "chunks_per_turn")
+    if not isinstance(ids, list) or not isinstance(chunks, list):
+        return None
+    if len(ids) != count or len(chunks) != count:
+        return None
+    try:
+        return [
+            (None if i is None else i if isinstance(i, UUID) else UUID(str(i)), int(c))
+            for i, c in zip(ids, chunks, strict=True)
+        ]
+    except (TypeError, ValueError):
+        return None  # not what py-cml's server sends: treat it as absent
 
 
 def plan_batch(

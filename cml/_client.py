@@ -48,6 +48,7 @@ from .streaming._sse import iter_sse, iter_sse_lines
 
 if TYPE_CHECKING:
     from .graph import GraphSync
+    from .models import responses as R
 
 __all__ = ["CognitiveMemoryLayer", "SessionScope"]
 
@@ -534,8 +535,8 @@ class CognitiveMemoryLayer(BaseClient):
         return clone
 
     def set_tenant(self, tenant_id: str) -> None:
-        """Send `tenant_id` as `X-Tenant-ID` from now on (honoured only with the admin key)."""
-        self._tenant_id = ops.tenant_name(tenant_id)
+        """Work in `tenant_id` from now on (needs the admin key; see `tenant_id`)."""
+        self._tenant_id = self._reachable_tenant(ops.tenant_name(tenant_id))
 
     def iter_memories(
         self,
@@ -676,7 +677,9 @@ class CognitiveMemoryLayer(BaseClient):
 
     # -- maintenance and dashboard (admin key) -----------------------------------------------
 
-    def consolidate(self, *, tenant_id: str | None = None, user_id: str | None = None) -> JSON:
+    def consolidate(
+        self, *, tenant_id: str | None = None, user_id: str | None = None
+    ) -> R.ConsolidationResult:
         """Merge related episodes into semantic memories."""
         return self._send(ops.consolidate(tenant_id or self._tenant_id, user_id))
 
@@ -687,7 +690,7 @@ class CognitiveMemoryLayer(BaseClient):
         user_id: str | None = None,
         dry_run: bool = True,
         max_memories: int = 5000,
-    ) -> JSON:
+    ) -> R.ForgettingResult:
         """Score memories for decay and act on them; `dry_run=True` only reports."""
         return self._send(
             ops.run_forgetting(
@@ -695,13 +698,15 @@ class CognitiveMemoryLayer(BaseClient):
             )
         )
 
-    def reconsolidate(self, *, tenant_id: str | None = None, user_id: str | None = None) -> JSON:
+    def reconsolidate(
+        self, *, tenant_id: str | None = None, user_id: str | None = None
+    ) -> R.ReconsolidationResult:
         return self._send(ops.reconsolidate(tenant_id or self._tenant_id, user_id))
 
-    def admin_consolidate(self, user_id: str) -> JSON:
+    def admin_consolidate(self, user_id: str) -> R.ConsolidationResult:
         return self._send(ops.admin_consolidate(user_id))
 
-    def admin_forget(self, user_id: str, *, dry_run: bool = True) -> JSON:
+    def admin_forget(self, user_id: str, *, dry_run: bool = True) -> R.ForgettingResult:
         return self._send(ops.admin_forget(user_id, dry_run=dry_run))
 
     def consolidation_status(self) -> JSON:
@@ -714,7 +719,7 @@ class CognitiveMemoryLayer(BaseClient):
     def bulk_memory_action(self, memory_ids: list[UUID], action: str) -> JSON:
         return self._send(ops.bulk_memory_action(memory_ids, action))
 
-    def component_health(self) -> JSON:
+    def component_health(self) -> R.DashboardComponentsResponse:
         return self._send(ops.component_health())
 
     def dashboard_export_memories(self, *, tenant_id: str | None = None) -> list[JSON]:
@@ -728,7 +733,7 @@ class CognitiveMemoryLayer(BaseClient):
         current_only: bool = True,
         limit: int = 50,
         offset: int = 0,
-    ) -> JSON:
+    ) -> R.DashboardFactListResponse:
         return self._send(
             ops.facts(
                 tenant_id=tenant_id,
@@ -753,7 +758,7 @@ class CognitiveMemoryLayer(BaseClient):
         search: str | None = None,
         sort_by: str = "written_at",
         order: str = "desc",
-    ) -> JSON:
+    ) -> R.DashboardMemoryListResponse:
         return self._send(
             ops.memories_page(
                 tenant_id=tenant_id,
@@ -767,18 +772,18 @@ class CognitiveMemoryLayer(BaseClient):
             )
         )
 
-    def dashboard_memory_detail(self, memory_id: UUID) -> JSON:
+    def dashboard_memory_detail(self, memory_id: UUID) -> R.DashboardMemoryDetail:
         return self._send(ops.memory_detail(memory_id))
 
-    def dashboard_neo4j_config(self) -> JSON:
+    def dashboard_neo4j_config(self) -> R.GraphNeo4jConfigResponse:
         return self._send(ops.neo4j_config())
 
-    def dashboard_overview(self, *, tenant_id: str | None = None) -> JSON:
+    def dashboard_overview(self, *, tenant_id: str | None = None) -> R.DashboardOverview:
         return self._send(ops.overview(tenant_id))
 
     def dashboard_timeline(
         self, *, tenant_id: str | None = None, days: int = 30, metric: str = "memories"
-    ) -> JSON:
+    ) -> R.DashboardTimelineResponse:
         return self._send(ops.timeline(tenant_id, days, metric))
 
     def explore_graph(
@@ -788,10 +793,10 @@ class CognitiveMemoryLayer(BaseClient):
         entity: str,
         scope_id: str = "default",
         depth: int = 2,
-    ) -> JSON:
+    ) -> R.GraphExploreResponse:
         return self._send(ops.explore_graph(tenant_id or self._tenant_id, entity, scope_id, depth))
 
-    def get_config(self) -> JSON:
+    def get_config(self) -> R.DashboardConfigResponse:
         return self._send(ops.get_config())
 
     def update_config(self, updates: dict[str, Any]) -> JSON:
@@ -804,41 +809,45 @@ class CognitiveMemoryLayer(BaseClient):
         page: int = 1,
         event_type: str | None = None,
         since: datetime | None = None,
-    ) -> JSON:
+    ) -> R.DashboardEventListResponse:
         return ops.events_since(
             self._send(ops.events(page=page, per_page=limit, event_type=event_type)), since
         )
 
-    def get_graph_stats(self) -> JSON:
+    def get_graph_stats(self) -> R.GraphStatsResponse:
         return self._send(ops.graph_stats())
 
     def get_jobs(
         self, *, tenant_id: str | None = None, job_type: str | None = None, limit: int = 50
-    ) -> JSON:
+    ) -> R.DashboardJobsResponse:
         return self._send(ops.jobs(tenant_id, job_type, limit))
 
-    def get_labile_status(self, *, tenant_id: str | None = None) -> JSON:
+    def get_labile_status(self, *, tenant_id: str | None = None) -> R.DashboardLabileResponse:
         return self._send(ops.labile(tenant_id))
 
-    def get_rate_limits(self) -> JSON:
+    def get_rate_limits(self) -> R.DashboardRateLimitsResponse:
         return self._send(ops.rate_limits())
 
-    def get_request_stats(self, *, hours: int = 24) -> JSON:
+    def get_request_stats(self, *, hours: int = 24) -> R.RequestStatsResponse:
         return self._send(ops.request_stats(hours))
 
-    def get_sessions(self, *, tenant_id: str | None = None) -> JSON:
+    def get_sessions(self, *, tenant_id: str | None = None) -> R.DashboardSessionsResponse:
         return self._send(ops.sessions(tenant_id))
 
-    def graph_overview(self, *, tenant_id: str | None = None, scope_id: str | None = None) -> JSON:
+    def graph_overview(
+        self, *, tenant_id: str | None = None, scope_id: str | None = None
+    ) -> R.GraphExploreResponse:
         return self._send(ops.graph_overview(tenant_id or self._tenant_id, scope_id))
 
-    def list_tenants(self) -> JSON:
+    def list_tenants(self) -> R.DashboardTenantsResponse:
         return self._send(ops.tenants())
 
     def reset_database(self, confirm: bool = False) -> JSON:
         return self._send(ops.reset_database(confirm=confirm))
 
-    def search_graph(self, query: str, *, tenant_id: str | None = None, limit: int = 25) -> JSON:
+    def search_graph(
+        self, query: str, *, tenant_id: str | None = None, limit: int = 25
+    ) -> R.GraphSearchResponse:
         return self._send(ops.search_graph(query, tenant_id, limit))
 
     def test_retrieval(
@@ -850,7 +859,7 @@ class CognitiveMemoryLayer(BaseClient):
         context_filter: list[str] | None = None,
         memory_types: list[str] | None = None,
         response_format: ResponseFormat = "list",
-    ) -> JSON:
+    ) -> R.DashboardRetrievalResponse:
         return self._send(
             ops.test_retrieval(
                 query,

@@ -25,6 +25,7 @@ from ._constants import (
     DEFAULT_RETRY_DELAY,
     DEFAULT_TENANT_ID,
     DEFAULT_TIMEOUT,
+    MAX_RETRY_DELAY,
 )
 from ._exceptions import ConfigurationError
 from ._logging import MASK
@@ -43,6 +44,7 @@ ENV_VARS: Mapping[str, str] = MappingProxyType(
         "timeout": "CML_TIMEOUT",
         "max_retries": "CML_MAX_RETRIES",
         "retry_delay": "CML_RETRY_DELAY",
+        "max_retry_delay": "CML_MAX_RETRY_DELAY",
         "verify_ssl": "CML_VERIFY_SSL",
         "api_version": "CML_API_VERSION",
     }
@@ -231,6 +233,10 @@ class CMLConfig:
     retry_delay: float = attrs.field(
         default=DEFAULT_RETRY_DELAY, validator=_validator(_check_retry_delay)
     )
+    #: The longest backoff wait between retries, in seconds (a server's Retry-After aside).
+    max_retry_delay: float = attrs.field(
+        default=MAX_RETRY_DELAY, validator=_validator(_check_retry_delay)
+    )
     verify_ssl: bool = attrs.field(default=True, validator=_validator(_check_verify_ssl))
     #: The CML server release the client speaks (its routes, fields and checks).
     api_version: str = attrs.field(
@@ -255,6 +261,7 @@ class CMLConfig:
         verify_ssl: bool | None = None,
         default_headers: Mapping[str, str] | None = None,
         api_version: str | None = None,
+        max_retry_delay: float | None = None,
         env: Mapping[str, str] | None = None,
         env_file: str | os.PathLike[str] | Literal[False] | None = None,
     ) -> CMLConfig:
@@ -292,6 +299,13 @@ class CMLConfig:
                 retry_delay,
                 _check_retry_delay,
                 DEFAULT_RETRY_DELAY,
+                parse=_parse_float,
+            ),
+            max_retry_delay=sources.pick(
+                "max_retry_delay",
+                max_retry_delay,
+                _check_retry_delay,
+                MAX_RETRY_DELAY,
                 parse=_parse_float,
             ),
             verify_ssl=sources.pick(

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 __all__ = [
     "MASK",
     "RedactingFilter",
+    "configure_logging",
     "display_url",
     "log_request",
     "logger",
@@ -145,6 +146,24 @@ def setup_logging(
         logger.addHandler(handler)
     logger.setLevel(level)
     return handler
+
+
+def configure_logging(level: str | int = "WARNING", handler: logging.Handler | None = None) -> None:
+    """
+    Set the `cml` logger's level and where it writes, from code (`CML_LOG` does it from the
+    environment): `handler`, or else the stderr handler `CML_LOG` would install. Keys stay masked
+    either way. An unknown level name raises `ValueError`.
+    """
+    resolved = logging.getLevelName(level.upper()) if isinstance(level, str) else level
+    if not isinstance(resolved, int):
+        raise ValueError(f"unknown log level {level!r}; use DEBUG, INFO, WARNING or ERROR")
+    if handler is None:
+        handler = next((h for h in logger.handlers if isinstance(h, _Handler)), None) or _Handler()
+        handler.setFormatter(logging.Formatter(_FORMAT))
+    handler.addFilter(_FILTER)
+    if handler not in logger.handlers:
+        logger.addHandler(handler)
+    logger.setLevel(resolved)
 
 
 def log_request(  # noqa: PLR0917 - the arguments are the fields of the line, in its order

@@ -8,8 +8,8 @@ this module only translates between them and `cml.models`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
-from typing import Any, Generic, TypeVar
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from uuid import UUID
 
 import attrs
@@ -61,6 +61,19 @@ from .models import (
     parse_datetime,
 )
 
+if TYPE_CHECKING:
+    from .models import responses as R
+else:
+
+    class _Responses:
+        # `cml.models.responses` on first use, so `import cml` does not build its classes.
+        def __getattr__(self, name: str) -> Any:
+            from .models import responses
+
+            return getattr(responses, name)
+
+    R = _Responses()
+
 __all__ = [
     "BATCH_FIELDS",
     "MAX_BATCH_TURNS",
@@ -100,6 +113,21 @@ FEEDBACK = ("correct", "incorrect", "outdated")
 def _opt(value: T | None) -> T | Unset:
     """Leave a field out of the request when the caller did not give it."""
     return UNSET if value is None else value
+
+
+def _naive_utc(value: datetime | None) -> datetime | Unset:
+    """A time as both live server releases compare it: in UTC, without a zone.
+
+    They compare `before` / `since` / `until` with naive stored times, and answer 500 for an
+    aware value; a naive value is taken as UTC already and sent as it is.
+    """
+    if value is None:
+        return UNSET
+    if not isinstance(value, datetime):
+        raise InvalidRequestError(f"expected a datetime, not {type(value).__name__}")
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def _wire_types(types: Iterable[MemoryType | str] | None) -> list[WireMemoryType] | Unset:
@@ -287,8 +315,8 @@ def _read_body(
         max_results=max_results,
         context_filter=_strings(context_filter, "context_filter"),
         memory_types=_wire_types(memory_types),
-        since=_opt(since),
-        until=_opt(until),
+        since=_naive_utc(since),
+        until=_naive_utc(until),
         format_=wire_format,
         user_timezone=_opt(user_timezone),
     )
@@ -441,7 +469,7 @@ class MemoryPager:
         self._page = 1
         self._done = False
 
-    def next_call(self) -> Call[JSON] | None:
+    def next_call(self) -> Call[R.DashboardMemoryListResponse] | None:
         if self._done:
             return None
         return memories_page(
@@ -455,7 +483,8 @@ class MemoryPager:
             order="asc",
         )
 
-    def take(self, page: JSON) -> list[MemoryItem]:
+    def take(self, listing: R.DashboardMemoryListResponse) -> list[MemoryItem]:
+        page = listing.to_dict()
         items = page.get("items", [])
         self._done = not items or self._page >= int(page.get("total_pages", self._page))
         self._page += 1
@@ -503,7 +532,7 @@ def forget(
     body = ForgetRequest(
         memory_ids=[_uuid(m, "memory_ids") for m in memory_ids] if memory_ids else UNSET,
         query=_opt(query),
-        before=_opt(before),
+        before=_naive_utc(before),
         action=wire_action,
     )
 
@@ -542,6 +571,8 @@ def health() -> Call[HealthResponse]:
             timestamp=_unset_to_none(wire.timestamp),
             version=_unset_to_none(wire.version),
             api_version=_unset_to_none(wire.api_version),
+            # Upstream's model has it; the overlay documents it as optional.
+            components=_plain(getattr(wire, "components", None)),
         )
 
     return Call("health_check", {}, convert)
@@ -611,13 +642,19 @@ def _admin(
     return Call(operation, dict(kwargs or {}), convert)
 
 
-def admin_consolidate(user_id: str) -> Call[JSON]:
-    return _admin("trigger_consolidation", {"user_id": _text(user_id, "user_id")}, _free_form)
-
-
-def admin_forget(user_id: str, *, dry_run: bool = True) -> Call[JSON]:
+def admin_consolidate(user_id: str) -> Call[R.ConsolidationResult]:
     return _admin(
-        "trigger_forgetting", {"user_id": _text(user_id, "user_id"), "dry_run": dry_run}, _free_form
+        "trigger_consolidation",
+        {"user_id": _text(user_id, "user_id")},
+        lambda parsed: R.ConsolidationResult(_free_form(parsed)),
+    )
+
+
+def admin_forget(user_id: str, *, dry_run: bool = True) -> Call[R.ForgettingResult]:
+    return _admin(
+        "trigger_forgetting",
+        {"user_id": _text(user_id, "user_id"), "dry_run": dry_run},
+        lambda parsed: R.ForgettingResult(_free_form(parsed)),
     )
 
 
@@ -631,23 +668,33 @@ def _free_form(parsed: Any) -> Any:
     return parsed
 
 
-def consolidate(tenant_id: str, user_id: str | None) -> Call[JSON]:
+def consolidate(tenant_id: str, user_id: str | None) -> Call[R.ConsolidationResult]:
     body = DashboardConsolidateRequest(tenant_id=tenant_id, user_id=_opt(user_id))
-    return _admin("dashboard_consolidate", {"body": body}, _free_form)
+    return _admin(
+        "dashboard_consolidate",
+        {"body": body},
+        lambda parsed: R.ConsolidationResult(_free_form(parsed)),
+    )
 
 
-def reconsolidate(tenant_id: str, user_id: str | None) -> Call[JSON]:
+def reconsolidate(tenant_id: str, user_id: str | None) -> Call[R.ReconsolidationResult]:
     body = DashboardReconsolidateRequest(tenant_id=tenant_id, user_id=_opt(user_id))
-    return _admin("dashboard_reconsolidate", {"body": body}, _free_form)
+    return _admin(
+        "dashboard_reconsolidate",
+        {"body": body},
+        lambda parsed: R.ReconsolidationResult(_free_form(parsed)),
+    )
 
 
 def run_forgetting(
     tenant_id: str, user_id: str | None, *, dry_run: bool, max_memories: int
-) -> Call[JSON]:
+) -> Call[R.ForgettingResult]:
     body = DashboardForgetRequest(
         tenant_id=tenant_id, user_id=_opt(user_id), dry_run=dry_run, max_memories=max_memories
     )
-    return _admin("dashboard_forget", {"body": body}, _free_form)
+    return _admin(
+        "dashboard_forget", {"body": body}, lambda parsed: R.ForgettingResult(_free_form(parsed))
+    )
 
 
 def bulk_memory_action(memory_ids: Sequence[UUID | str], action: str) -> Call[JSON]:
@@ -663,8 +710,8 @@ def bulk_memory_action(memory_ids: Sequence[UUID | str], action: str) -> Call[JS
     return _admin("dashboard_bulk_action", {"body": body}, _free_form)
 
 
-def component_health() -> Call[JSON]:
-    return _admin("dashboard_components")
+def component_health() -> Call[R.DashboardComponentsResponse]:
+    return _admin("dashboard_components", {}, R.DashboardComponentsResponse.from_wire)
 
 
 def dashboard_export(tenant_id: str | None) -> Call[list[JSON]]:
@@ -673,7 +720,7 @@ def dashboard_export(tenant_id: str | None) -> Call[list[JSON]]:
 
 def facts(
     *, tenant_id: str | None, category: str | None, current_only: bool, limit: int, offset: int
-) -> Call[JSON]:
+) -> Call[R.DashboardFactListResponse]:
     kwargs = {
         "tenant_id": _opt(tenant_id),
         "category": _opt(category),
@@ -681,7 +728,7 @@ def facts(
         "limit": limit,
         "offset": offset,
     }
-    return _admin("dashboard_facts", kwargs)
+    return _admin("dashboard_facts", kwargs, R.DashboardFactListResponse.from_wire)
 
 
 def invalidate_fact(fact_id: str) -> Call[JSON]:
@@ -698,7 +745,7 @@ def memories_page(
     search: str | None,
     sort_by: str,
     order: str,
-) -> Call[JSON]:
+) -> Call[R.DashboardMemoryListResponse]:
     kwargs = {
         "tenant_id": _opt(tenant_id),
         "page": page,
@@ -709,40 +756,54 @@ def memories_page(
         "sort_by": sort_by,
         "order": order,
     }
-    return _admin("dashboard_memories", kwargs)
+    return _admin("dashboard_memories", kwargs, R.DashboardMemoryListResponse.from_wire)
 
 
-def memory_detail(memory_id: UUID | str) -> Call[JSON]:
-    return _admin("dashboard_memory", {"memory_id": _uuid(memory_id, "memory_id")})
+def memory_detail(memory_id: UUID | str) -> Call[R.DashboardMemoryDetail]:
+    return _admin(
+        "dashboard_memory",
+        {"memory_id": _uuid(memory_id, "memory_id")},
+        R.DashboardMemoryDetail.from_wire,
+    )
 
 
-def neo4j_config() -> Call[JSON]:
-    return _admin("dashboard_graph_neo4j_config")
+def neo4j_config() -> Call[R.GraphNeo4jConfigResponse]:
+    return _admin("dashboard_graph_neo4j_config", {}, R.GraphNeo4jConfigResponse.from_wire)
 
 
-def overview(tenant_id: str | None) -> Call[JSON]:
-    return _admin("dashboard_overview", {"tenant_id": _opt(tenant_id)})
+def overview(tenant_id: str | None) -> Call[R.DashboardOverview]:
+    return _admin(
+        "dashboard_overview", {"tenant_id": _opt(tenant_id)}, R.DashboardOverview.from_wire
+    )
 
 
-def timeline(tenant_id: str | None, days: int, metric: str = "memories") -> Call[JSON]:
+def timeline(
+    tenant_id: str | None, days: int, metric: str = "memories"
+) -> Call[R.DashboardTimelineResponse]:
     # Kept for upstream compatibility; the server's timeline counts memories and nothing else.
     if metric != "memories":
         raise InvalidRequestError(f"the server's timeline only counts 'memories', not {metric!r}")
-    return _admin("dashboard_timeline", {"tenant_id": _opt(tenant_id), "days": days})
+    return _admin(
+        "dashboard_timeline",
+        {"tenant_id": _opt(tenant_id), "days": days},
+        R.DashboardTimelineResponse.from_wire,
+    )
 
 
-def explore_graph(tenant_id: str, entity: str, scope_id: str, depth: int) -> Call[JSON]:
+def explore_graph(
+    tenant_id: str, entity: str, scope_id: str, depth: int
+) -> Call[R.GraphExploreResponse]:
     kwargs = {
         "tenant_id": tenant_id,
         "entity": _text(entity, "entity"),
         "scope_id": scope_id,
         "depth": depth,
     }
-    return _admin("dashboard_graph_explore", kwargs)
+    return _admin("dashboard_graph_explore", kwargs, R.GraphExploreResponse.from_wire)
 
 
-def get_config() -> Call[JSON]:
-    return _admin("dashboard_config")
+def get_config() -> Call[R.DashboardConfigResponse]:
+    return _admin("dashboard_config", {}, R.DashboardConfigResponse.from_wire)
 
 
 def update_config(updates: Mapping[str, Any]) -> Call[JSON]:
@@ -750,58 +811,73 @@ def update_config(updates: Mapping[str, Any]) -> Call[JSON]:
     return _admin("dashboard_update_config", {"body": body}, _free_form)
 
 
-def events(*, page: int, per_page: int, event_type: str | None) -> Call[JSON]:
+def events(
+    *, page: int, per_page: int, event_type: str | None
+) -> Call[R.DashboardEventListResponse]:
     return _admin(
-        "dashboard_events", {"page": page, "per_page": per_page, "event_type": _opt(event_type)}
+        "dashboard_events",
+        {"page": page, "per_page": per_page, "event_type": _opt(event_type)},
+        R.DashboardEventListResponse.from_wire,
     )
 
 
-def events_since(page: JSON, since: datetime | None) -> JSON:
+def events_since(
+    page: R.DashboardEventListResponse, since: datetime | None
+) -> R.DashboardEventListResponse:
     """Drop events older than `since` (the server's event list has no such filter)."""
     if since is None:
         return page
     cutoff = parse_datetime(since)
-    kept = [
+    kept = tuple(
         event
-        for event in page.get("items", [])
-        if event.get("created_at") is None or parse_datetime(event["created_at"]) >= cutoff
-    ]
-    return {**page, "items": kept}
+        for event in page.items or ()
+        if event.created_at is None or parse_datetime(event.created_at) >= cutoff
+    )
+    return attrs.evolve(page, items=kept)  # type: ignore[misc]  # fields derived at run time
 
 
-def graph_stats() -> Call[JSON]:
-    return _admin("dashboard_graph_stats")
+def graph_stats() -> Call[R.GraphStatsResponse]:
+    return _admin("dashboard_graph_stats", {}, R.GraphStatsResponse.from_wire)
 
 
-def jobs(tenant_id: str | None, job_type: str | None, limit: int) -> Call[JSON]:
+def jobs(tenant_id: str | None, job_type: str | None, limit: int) -> Call[R.DashboardJobsResponse]:
     return _admin(
         "dashboard_jobs",
         {"tenant_id": _opt(tenant_id), "job_type": _opt(job_type), "limit": limit},
+        R.DashboardJobsResponse.from_wire,
     )
 
 
-def labile(tenant_id: str | None) -> Call[JSON]:
-    return _admin("dashboard_labile", {"tenant_id": _opt(tenant_id)})
+def labile(tenant_id: str | None) -> Call[R.DashboardLabileResponse]:
+    return _admin(
+        "dashboard_labile", {"tenant_id": _opt(tenant_id)}, R.DashboardLabileResponse.from_wire
+    )
 
 
-def rate_limits() -> Call[JSON]:
-    return _admin("dashboard_rate_limits")
+def rate_limits() -> Call[R.DashboardRateLimitsResponse]:
+    return _admin("dashboard_rate_limits", {}, R.DashboardRateLimitsResponse.from_wire)
 
 
-def request_stats(hours: int) -> Call[JSON]:
-    return _admin("dashboard_request_stats", {"hours": hours})
+def request_stats(hours: int) -> Call[R.RequestStatsResponse]:
+    return _admin("dashboard_request_stats", {"hours": hours}, R.RequestStatsResponse.from_wire)
 
 
-def sessions(tenant_id: str | None) -> Call[JSON]:
-    return _admin("dashboard_sessions", {"tenant_id": _opt(tenant_id)})
+def sessions(tenant_id: str | None) -> Call[R.DashboardSessionsResponse]:
+    return _admin(
+        "dashboard_sessions", {"tenant_id": _opt(tenant_id)}, R.DashboardSessionsResponse.from_wire
+    )
 
 
-def graph_overview(tenant_id: str, scope_id: str | None) -> Call[JSON]:
-    return _admin("dashboard_graph_overview", {"tenant_id": tenant_id, "scope_id": _opt(scope_id)})
+def graph_overview(tenant_id: str, scope_id: str | None) -> Call[R.GraphExploreResponse]:
+    return _admin(
+        "dashboard_graph_overview",
+        {"tenant_id": tenant_id, "scope_id": _opt(scope_id)},
+        R.GraphExploreResponse.from_wire,
+    )
 
 
-def tenants() -> Call[JSON]:
-    return _admin("dashboard_tenants")
+def tenants() -> Call[R.DashboardTenantsResponse]:
+    return _admin("dashboard_tenants", {}, R.DashboardTenantsResponse.from_wire)
 
 
 def reset_database(*, confirm: bool) -> Call[JSON]:
@@ -812,9 +888,9 @@ def reset_database(*, confirm: bool) -> Call[JSON]:
     return _admin("dashboard_reset_database", {}, _free_form)
 
 
-def search_graph(query: str, tenant_id: str | None, limit: int) -> Call[JSON]:
+def search_graph(query: str, tenant_id: str | None, limit: int) -> Call[R.GraphSearchResponse]:
     kwargs = {"query": _text(query, "query"), "tenant_id": _opt(tenant_id), "limit": limit}
-    return _admin("dashboard_graph_search", kwargs)
+    return _admin("dashboard_graph_search", kwargs, R.GraphSearchResponse.from_wire)
 
 
 def test_retrieval(
@@ -825,7 +901,7 @@ def test_retrieval(
     context_filter: Sequence[str] | None,
     memory_types: Sequence[str] | None,
     response_format: ResponseFormat,
-) -> Call[JSON]:
+) -> Call[R.DashboardRetrievalResponse]:
     body = DashboardRetrievalRequest(
         tenant_id=tenant_id,
         query=_text(query, "query"),
@@ -834,4 +910,4 @@ def test_retrieval(
         memory_types=_opt(list(memory_types) if memory_types is not None else None),
         format_=RetrievalFormat(response_format),
     )
-    return _admin("dashboard_retrieval", {"body": body})
+    return _admin("dashboard_retrieval", {"body": body}, R.DashboardRetrievalResponse.from_wire)

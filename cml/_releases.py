@@ -87,9 +87,16 @@ class Release:
         document = self.document()
         schemas = document.get("components", {}).get("schemas", {})
         ours = {name for name, schema in schemas.items() if schema.get("x-cml-added")}
-        added = signature({"components": {"schemas": {n: schemas[n] for n in ours}}})["fields"]
+        added = set(signature({"components": {"schemas": {n: schemas[n] for n in ours}}})["fields"])
+        # Fields the overlay adds to a server's schema (py-cml's own server's extensions).
+        added.update(
+            f"{name}.{prop}"
+            for name, schema in schemas.items()
+            for prop, spec in (schema.get("properties") or {}).items()
+            if isinstance(spec, Mapping) and spec.get("x-cml-added")
+        )
         own = signature(document)
-        return {**own, "fields": own["fields"] - added, "sdk_fields": added}
+        return {**own, "fields": own["fields"] - added, "sdk_fields": frozenset(added)}
 
 
 def get_release(version: str) -> Release:

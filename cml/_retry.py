@@ -15,6 +15,7 @@ from ._constants import MAX_RETRY_AFTER, MAX_RETRY_DELAY, RETRY_JITTER, RETRYABL
 
 __all__ = [
     "backoff_delay",
+    "is_permanent_server_error",
     "new_idempotency_key",
     "parse_retry_after",
     "retry_delay",
@@ -28,6 +29,17 @@ _MAX_DOUBLINGS = 64
 def should_retry_status(status: int) -> bool:
     """Whether a response with this status is worth sending again."""
     return status in RETRYABLE_STATUS
+
+
+# 500 answers whose cause cannot pass by itself, so a retry only delays the error. Both live
+# server releases answer a timezone-aware `before` with this one (the client sends naive UTC
+# now, but an older client, or a hand-built request, can still meet it).
+_PERMANENT_500 = (b"can't compare offset-naive and offset-aware datetimes",)
+
+
+def is_permanent_server_error(status: int, body: bytes) -> bool:
+    """Whether a 5xx answer names a cause that a retry cannot change."""
+    return status == 500 and any(marker in body for marker in _PERMANENT_500)
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:

@@ -44,14 +44,17 @@ def main(db_path: Path) -> None:
     items = support_notes()
     with EmbeddedCognitiveMemoryLayer(db_path) as memory:
         results = memory.batch_write(items)
-        stored = sum(result.ok for result in results)
-        print(f"batch_write: {stored} of {len(items)} items stored")
+        # "stored" only when a memory was stored: a duplicate of an existing memory is
+        # reinforced instead, and says so ("skipped"); a failed item carries its error.
+        stored = sum(result.memory_id is not None for result in results)
+        duplicates = sum(result.eval_outcome == "skipped" for result in results)
+        print(f"batch_write: {stored} of {len(items)} items stored, {duplicates} duplicates")
         for index, result in enumerate(results):
             if not result.ok:
                 print(f"  item {index} failed: {type(result.error).__name__}: {result.message}")
-        # Plain items travel in write_batch requests (up to 500 per request), which answer
-        # with counts only; items written alone get their memory id.
-        print(f"  item 0: {results[0].message}")
+        # Plain items travel in write_batch requests (up to 500 per request); embedded mode and
+        # `cml serve` answer with each item's memory id (the live servers give counts only).
+        print(f"  item 0: {results[0].message} memory {results[0].memory_id}")
         print(f"  item {len(items) - 1}: memory {results[-1].memory_id}")
 
         queries = ["faulty drone in Porto", "refund or replacement in Lyon", ""]

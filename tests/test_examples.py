@@ -85,13 +85,13 @@ def test_chat_example_recalls_facts_from_an_earlier_conversation(tmp_path: Path)
 def test_batch_example_reports_each_item(tmp_path: Path) -> None:
     db = tmp_path / "memory.db"
     output = _run_example("batch_operations.py", str(db))
-    assert "batch_write: 301 of 302 items stored" in output
+    assert "batch_write: 301 of 302 items stored, 0 duplicates" in output
     failures = [line.strip() for line in output.splitlines() if "failed:" in line]
     assert failures == [
         "item 120 failed: InvalidRequestError: content must not be empty",
         "'' failed: InvalidRequestError: query must not be empty",
     ]
-    assert "item 0: stored by write_batch (300 of 300 memories processed)" in output
+    assert re.search(r"item 0: Stored\. memory [0-9a-f-]{36}\n", output)
     assert re.search(r"item 301: memory [0-9a-f-]{36}\n", output)
     drone = r"'faulty drone in Porto' -> Ticket \d+: a customer in Porto reported a faulty drone\."
     assert re.search(drone, output)

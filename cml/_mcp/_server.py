@@ -107,7 +107,8 @@ def build_server(client: CognitiveMemoryLayer, *, log_level: str = "warning") ->
             raise ResourceNotFoundError(f"not a memory id: {memory_id!r}") from None
         except CMLError as exc:
             raise _resource_errors(exc) from None
-        return json.dumps(detail, default=str)
+        # A typed answer; its dict view is the JSON the server sent.
+        return json.dumps(detail.to_dict(), default=str)
 
     return server
 

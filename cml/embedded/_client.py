@@ -6,8 +6,9 @@ They are the HTTP clients with an in-process transport in place of the network (
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 
@@ -15,7 +16,10 @@ from .._async_client import AsyncCognitiveMemoryLayer
 from .._client import CognitiveMemoryLayer
 from .._config import CMLConfig
 from .._constants import DEFAULT_TENANT_ID
+from .._exceptions import ConfigurationError
 from .._releases import DEFAULT_RELEASE
+from ..embedded_config import EmbeddedConfig, check_upstream_arguments, embedded_options
+from ..models import MemoryType, ReadResponse, ResponseFormat
 from ..server._api import Api
 from ..server._routes import handlers
 from ..server._transport import AsyncInProcessTransport, InProcessTransport
@@ -46,6 +50,24 @@ def _api(engine: Engine, config: CMLConfig) -> Api:
         allowed_hosts=[_HOST],
         api_version=config.api_version,
     )
+
+
+def _from_config(
+    config: EmbeddedConfig | None,
+    db_path: str | Path | None,
+    tenant_id: str | None,
+    embedder: Any,
+) -> tuple[str | Path | None, str | None, Any]:
+    """db_path, tenant_id and embedder: the arguments, or upstream's `EmbeddedConfig` mapped."""
+    if config is None:
+        return db_path, tenant_id, embedder
+    if db_path is not None or tenant_id is not None or embedder != "default":
+        raise ConfigurationError(
+            "pass either config= or db_path/tenant_id/embedder, not both",
+            hint="Put the settings in the EmbeddedConfig, or drop it and pass them directly.",
+        )
+    options = embedded_options(config)
+    return options["db_path"], options["tenant_id"], options["embedder"]
 
 
 def _engine(
@@ -79,6 +101,13 @@ class EmbeddedCognitiveMemoryLayer(CognitiveMemoryLayer):
     * **engine** - *(optional)* an `Engine` to share between clients (not closed by `close()`).
     * **api_version** - *(optional)* the CML server release to behave as (its operations and
       fields); the newest supported one by default.
+    * **config** - *(optional)* the upstream SDK's `EmbeddedConfig`, mapped onto the options
+      above; a setting embedded mode cannot honour raises `ConfigurationError`. So do the
+      upstream arguments `storage_mode` (only "lite"), `embedding_provider` (only "local"),
+      `llm_api_key` and `models_dir`.
+
+    This client is synchronous (`with`); `AsyncEmbeddedCognitiveMemoryLayer` is the one for
+    `async with` and `await`, as upstream's embedded client was.
     """
 
     def __init__(
@@ -90,12 +119,38 @@ class EmbeddedCognitiveMemoryLayer(CognitiveMemoryLayer):
         classifier: Any = None,
         engine: Engine | None = None,
         api_version: str | None = None,
+        config: EmbeddedConfig | None = None,
+        storage_mode: str = "lite",
+        embedding_provider: str = "local",
+        llm_api_key: str | None = None,
+        models_dir: str | None = None,
     ) -> None:
-        config = _config(tenant_id, api_version)
+        # Upstream's constructor arguments: accepted where they mean what py-cml does.
+        check_upstream_arguments(
+            storage_mode=storage_mode,
+            embedding_provider=embedding_provider,
+            llm_api_key=llm_api_key,
+            models_dir=models_dir,
+        )
+        db_path, tenant_id, embedder = _from_config(config, db_path, tenant_id, embedder)
+        settings = _config(tenant_id, api_version)
         self.engine, self._owns_engine = _engine(db_path, embedder, classifier, engine)
-        transport = InProcessTransport(_api(self.engine, config))
-        super().__init__(config=config, http_client=httpx.Client(transport=transport))
+        transport = InProcessTransport(_api(self.engine, settings))
+        super().__init__(config=settings, http_client=httpx.Client(transport=transport))
         self._owns_http = True
+
+    # Upstream's embedded client was async-only: `async with` on this one gets told what to use
+    # instead of Python's bare "does not support the asynchronous context manager protocol".
+    async def __aenter__(self) -> NoReturn:
+        self.close()
+        raise TypeError(
+            "EmbeddedCognitiveMemoryLayer is synchronous: use `with EmbeddedCognitiveMemoryLayer()"
+            " as memory:`, or `async with AsyncEmbeddedCognitiveMemoryLayer() as memory:` with "
+            "`await memory.write(...)` (upstream's async embedded client)"
+        )
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.close()
 
     def close(self) -> None:
         """Close the client, and its engine unless the engine was passed in as `engine`."""
@@ -117,12 +172,54 @@ class AsyncEmbeddedCognitiveMemoryLayer(AsyncCognitiveMemoryLayer):
         classifier: Any = None,
         engine: Engine | None = None,
         api_version: str | None = None,
+        config: EmbeddedConfig | None = None,
+        storage_mode: str = "lite",
+        embedding_provider: str = "local",
+        llm_api_key: str | None = None,
+        models_dir: str | None = None,
     ) -> None:
-        config = _config(tenant_id, api_version)
+        # Upstream's constructor arguments: accepted where they mean what py-cml does.
+        check_upstream_arguments(
+            storage_mode=storage_mode,
+            embedding_provider=embedding_provider,
+            llm_api_key=llm_api_key,
+            models_dir=models_dir,
+        )
+        db_path, tenant_id, embedder = _from_config(config, db_path, tenant_id, embedder)
+        settings = _config(tenant_id, api_version)
         self.engine, self._owns_engine = _engine(db_path, embedder, classifier, engine)
-        transport = AsyncInProcessTransport(_api(self.engine, config))
-        super().__init__(config=config, http_client=httpx.AsyncClient(transport=transport))
+        transport = AsyncInProcessTransport(_api(self.engine, settings))
+        super().__init__(config=settings, http_client=httpx.AsyncClient(transport=transport))
         self._owns_http = True
+
+    async def read(
+        self,
+        query: str,
+        *,
+        max_results: int = 10,
+        context_filter: list[str] | None = None,
+        memory_types: list[MemoryType] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        response_format: ResponseFormat = "packet",
+        user_timezone: str | None = None,
+        format: ResponseFormat | None = None,
+    ) -> ReadResponse:
+        """`read` of the HTTP clients; `format=` is upstream's embedded name for
+        `response_format=`."""
+        return await super().read(
+            query,
+            max_results=max_results,
+            context_filter=context_filter,
+            memory_types=memory_types,
+            since=since,
+            until=until,
+            response_format=format or response_format,
+            user_timezone=user_timezone,
+        )
+
+    async def initialize(self) -> None:
+        """Nothing to do: the client is ready when built. Kept for upstream code that awaits it."""
 
     async def close(self) -> None:
         """Close the client, and its engine unless the engine was passed in as `engine`."""

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .._constants import FORGET_MIN_RELEVANCE, FORGET_QUERY_LIMIT
 from .._context import format_sections, group_of
@@ -197,6 +197,19 @@ def _unit(value: float | None, name: str) -> float | None:
     return float(value)
 
 
+class BatchWritten(NamedTuple):
+    """What `Engine.write_batch` did: counts, and per turn the id of the memory it stored."""
+
+    turns_processed: int
+    chunks_created: int
+    #: One per turn, in order: the new memory's id, or None when the turn stored nothing new
+    #: (an equivalent memory existed and was reinforced). None as a whole for a replayed answer
+    #: recorded before ids were.
+    memory_ids: list[str | None] | None
+    #: One per turn: the memories (chunks) it created, 0 when it stored nothing new.
+    chunks_per_turn: list[int] | None
+
+
 class Replies:
     """Answers already given for an `Idempotency-Key`, kept for `IDEMPOTENCY_TTL`.
 
@@ -269,6 +282,16 @@ class Replies:
             found = self.find(db, tenant, key)
             if found is None or found[0] == _PENDING:  # the first answer recorded wins
                 self.record(db, tenant, key, "http", json.dumps(payload, default=str))
+
+
+def _batch_replayed(replay: Mapping[str, Any]) -> BatchWritten:
+    ids, per_turn = replay.get("memory_ids"), replay.get("chunks_per_turn")
+    return BatchWritten(
+        int(replay["turns_processed"]),
+        int(replay["chunks_created"]),
+        list(ids) if ids is not None else None,
+        list(per_turn) if per_turn is not None else None,
+    )
 
 
 class Engine:
@@ -565,11 +588,8 @@ class Engine:
 
     def write_batch(
         self, tenant: str, turns: Sequence[Any], *, idempotency_key: str | None = None
-    ) -> tuple[int, int]:
-        """Store many memories in one transaction: all of them, or (on bad input) none.
-
-        Returns (turns processed, chunks created).
-        """
+    ) -> BatchWritten:
+        """Store many memories in one transaction: all of them, or (on bad input) none."""
         if not isinstance(turns, Sequence) or isinstance(turns, (str, bytes)) or not turns:
             raise InvalidRequestError("turns must be a non-empty list")
         if len(turns) > 500:
@@ -598,7 +618,7 @@ class Engine:
         if idempotency_key is not None:
             replay = self._replay(tenant, idempotency_key, "write_batch")
             if replay is not None:
-                return int(replay["turns_processed"]), int(replay["chunks_created"])
+                return _batch_replayed(replay)
         flat = [row for rows in prepared for row in rows]
         vectors = self._embed([row["text"] for row in flat])
         chunks = 0
@@ -609,18 +629,29 @@ class Engine:
             if idempotency_key is not None:
                 replay = self._replay(tenant, idempotency_key, "write_batch", db)
                 if replay is not None:
-                    return int(replay["turns_processed"]), int(replay["chunks_created"])
+                    return _batch_replayed(replay)
+            ids: list[str | None] = []
+            per_turn: list[int] = []
             for rows in prepared:
                 part = vectors[offset : offset + len(rows)] if vectors is not None else None
                 offset += len(rows)
                 response, new = self._insert(db, tenant, rows, part)
                 chunks += response.chunks_created
                 added.extend(new)
+                # No chunk created: the turn matched an existing memory, which was reinforced.
+                stored = response.chunks_created > 0 and response.memory_id is not None
+                ids.append(str(response.memory_id) if stored else None)
+                per_turn.append(response.chunks_created)
             if idempotency_key is not None:
-                answer = {"turns_processed": len(turns), "chunks_created": chunks}
+                answer = {
+                    "turns_processed": len(turns),
+                    "chunks_created": chunks,
+                    "memory_ids": ids,
+                    "chunks_per_turn": per_turn,
+                }
                 self.replies.record(db, tenant, idempotency_key, "write_batch", json.dumps(answer))
         self._after_write(before, tenant, added)
-        return len(turns), chunks
+        return BatchWritten(len(turns), chunks, ids, per_turn)
 
     def _after_write(
         self,

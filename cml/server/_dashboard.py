@@ -14,7 +14,7 @@ from typing import Any
 from .._exceptions import InvalidRequestError
 from ..embedded import maintenance, views
 from ..embedded.engine import Engine
-from ._api import Call, Handler, Unsupported
+from ._api import Call, Handler
 
 __all__ = ["dashboard_handlers"]
 
@@ -184,7 +184,10 @@ def dashboard_handlers(engine: Engine) -> dict[str, Handler]:
         return views.graph_search(engine, _scope(call), q["query"], limit=q["limit"])
 
     def dashboard_graph_neo4j_config(call: Call) -> Any:
-        raise Unsupported("the embedded engine keeps its graph in SQLite; no Neo4j is configured")
+        # The graph lives in SQLite: no Neo4j is configured, said with the schema's own fields
+        # (empty, so no client mistakes them for settings). A real server answers 200 too; a
+        # 501 here made the upstream SDK retry for seconds before failing.
+        return {"server_url": "", "server_user": "", "server_password": ""}
 
     def dashboard_timeline(call: Call) -> Any:
         return views.timeline(engine, _scope(call), days=call.query["days"])

@@ -108,15 +108,22 @@ def handlers(engine: Engine, api_version: str = DEFAULT_RELEASE) -> dict[str, Ha
         return _write(engine, call, session_id=call.path["session_id"])
 
     def write_memory_batch(call: Call) -> Any:
-        processed, chunks = engine.write_batch(
+        done = engine.write_batch(
             call.tenant, call.body["turns"], idempotency_key=call.idempotency_key
         )
-        return {
+        answer: dict[str, Any] = {
             "success": True,
-            "turns_processed": processed,
-            "chunks_created": chunks,
-            "message": f"Stored {processed} turns in {chunks} chunks.",
+            "turns_processed": done.turns_processed,
+            "chunks_created": done.chunks_created,
+            "message": f"Processed {done.turns_processed} turns into {done.chunks_created} chunks.",
         }
+        if done.memory_ids is not None and done.chunks_per_turn is not None:
+            # py-cml's extension (the live servers answer counts only): per turn, the id of the
+            # memory it stored, or null when an equivalent memory existed and nothing was stored,
+            # and how many memories (chunks) it created.
+            answer["memory_ids"] = done.memory_ids
+            answer["chunks_per_turn"] = done.chunks_per_turn
+        return answer
 
     def read_memory(call: Call) -> Any:
         return jsonable(_read(engine, call))

@@ -40,6 +40,44 @@ def turns_sent(route: respx.Route) -> list[list[dict[str, Any]]]:
 
 
 class TestBatchWrite:
+    async def test_without_ids_from_the_server_no_item_claims_to_be_stored(
+        self, client: Any, api: respx.MockRouter
+    ) -> None:
+        # The live servers answer counts only, and count a duplicate as processed.
+        api.post("/api/v1/memory/write_batch").mock(
+            return_value=ok({"success": True, "turns_processed": 3, "chunks_created": 2})
+        )
+        results = await run(client.batch_write([{"content": f"t{i}"} for i in range(3)]))
+        for result in results:
+            assert result.ok
+            assert (result.memory_id, result.eval_outcome) == (None, None)
+            assert "does not say which turns were stored" in result.message
+            assert not result.message.startswith("stored")
+
+    async def test_ids_per_turn_from_py_cml_s_server_become_the_results(
+        self, client: Any, api: respx.MockRouter
+    ) -> None:
+        stored = str(uuid.uuid4())
+        api.post("/api/v1/memory/write_batch").mock(
+            return_value=ok(
+                {
+                    "success": True,
+                    "turns_processed": 2,
+                    "chunks_created": 3,
+                    "memory_ids": [stored, None],
+                    "chunks_per_turn": [3, 0],
+                }
+            )
+        )
+        first, duplicate = await run(client.batch_write([{"content": "a"}, {"content": "a"}]))
+        assert (str(first.memory_id), first.chunks_created, first.eval_outcome) == (
+            stored,
+            3,
+            "stored",
+        )
+        assert (duplicate.memory_id, duplicate.chunks_created) == (None, 0)
+        assert (duplicate.eval_outcome, duplicate.eval_reason) == ("skipped", "duplicate")
+
     async def test_plain_items_go_in_requests_of_500(
         self, client: Any, api: respx.MockRouter
     ) -> None:

@@ -125,6 +125,8 @@ async def test_settings_from_the_environment_reach_the_wire(
     _write_env_file("CML_API_KEY=file-key\nCML_TENANT_ID=file-tenant\n")
     monkeypatch.setenv("CML_BASE_URL", "http://env.test")
     monkeypatch.setenv("CML_API_KEY", "env-key")
+    # Another tenant than the default is reached with the admin key (a normal key cannot).
+    monkeypatch.setenv("CML_ADMIN_API_KEY", "env-admin-key")
     monkeypatch.setenv("CML_TIMEOUT", "7")
     with respx.mock(base_url="http://env.test") as api:
         route = api.get("/api/v1/health").mock(
@@ -138,7 +140,7 @@ async def test_settings_from_the_environment_reach_the_wire(
         finally:
             await run(client.close())
     request = route.calls[0].request
-    assert request.headers["X-API-Key"] == "env-key"
+    assert request.headers["X-API-Key"] == "env-admin-key"
     assert request.headers["X-Tenant-ID"] == "file-tenant"
     assert request.extensions["timeout"]["read"] == 7.0
 
@@ -225,7 +227,9 @@ def test_config_with_other_settings_is_refused(cls: Any, kwargs: dict[str, Any])
 async def test_config_alone_is_used_as_is(monkeypatch: pytest.MonkeyPatch, cls: Any) -> None:
     monkeypatch.setenv("CML_BASE_URL", "http://env.test")
     monkeypatch.setenv("CML_API_KEY", "env-key")
-    config = cml.CMLConfig(base_url="http://cfg.test", api_key="cfg-key", tenant_id="cfg")
+    config = cml.CMLConfig(
+        base_url="http://cfg.test", api_key="cfg-key", admin_api_key="cfg-admin", tenant_id="cfg"
+    )
     with respx.mock(base_url="http://cfg.test") as api:
         route = api.get("/api/v1/memory/stats").mock(
             return_value=httpx.Response(401, json={"detail": "Invalid API key"})
@@ -237,5 +241,6 @@ async def test_config_alone_is_used_as_is(monkeypatch: pytest.MonkeyPatch, cls: 
                 await run(client.stats())
         finally:
             await run(client.close())
-    assert route.calls[0].request.headers["X-API-Key"] == "cfg-key"
+    # Tenant "cfg" is reached with the admin key, the only one the server honours it for.
+    assert route.calls[0].request.headers["X-API-Key"] == "cfg-admin"
     assert route.calls[0].request.headers["X-Tenant-ID"] == "cfg"

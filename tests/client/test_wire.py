@@ -143,7 +143,8 @@ class TestMemoryCalls:
         assert body["max_results"] == 7
         assert body["memory_types"] == ["semantic_fact", "preference"]
         assert body["context_filter"] == ["personal"]
-        assert datetime.fromisoformat(body["since"]) == since
+        # Naive UTC: both live server releases answer 500 to an aware time.
+        assert datetime.fromisoformat(body["since"]) == since.replace(tzinfo=None)
         assert body["user_timezone"] == "Europe/Paris"
 
     async def test_read_defaults(self, client: Any, api: respx.MockRouter) -> None:
@@ -221,7 +222,7 @@ class TestMemoryCalls:
         assert body["memory_ids"] == [MEMORY_ID, str(other)]
         assert body["query"] == "old stuff"
         assert body["action"] == "archive"
-        assert datetime.fromisoformat(body["before"]) == before
+        assert datetime.fromisoformat(body["before"]) == before.replace(tzinfo=None)
         assert (result.success, result.affected_count, result.message) == (True, 2, "done")
 
     async def test_forget_by_query_only(self, client: Any, api: respx.MockRouter) -> None:
@@ -406,13 +407,46 @@ class TestHeaders:
         assert headers["Idempotency-Key"]
 
     async def test_tenant_id_and_set_tenant(self, make_client: Any, api: respx.MockRouter) -> None:
-        client = make_client(tenant_id="acme")
+        client = make_client(tenant_id="acme", admin_api_key=ADMIN_KEY)
         route = api.get("/api/v1/memory/stats").mock(return_value=ok(STATS))
         await run(client.stats())
         await run(client.set_tenant("globex"))
         await run(client.stats())
         assert [c.request.headers["X-Tenant-ID"] for c in route.calls] == ["acme", "globex"]
         assert client.tenant_id == "globex"
+
+    async def test_another_tenant_sends_memory_calls_with_the_admin_key(
+        self, make_client: Any, api: respx.MockRouter
+    ) -> None:
+        # The server honours X-Tenant-ID only for the admin key: writes sent with the normal key
+        # would land in the default tenant while the dashboard looked at "acme".
+        client = make_client(tenant_id="acme", admin_api_key=ADMIN_KEY)
+        write = api.post("/api/v1/memory/write").mock(return_value=ok(write_json()))
+        overview = api.get("/api/v1/dashboard/overview").mock(return_value=ok({}))
+        await run(client.write("x"))
+        await run(client.dashboard_overview())
+        for route in (write, overview):
+            headers = route.calls[0].request.headers
+            assert (headers["X-API-Key"], headers["X-Tenant-ID"]) == (ADMIN_KEY, "acme")
+
+    async def test_the_default_tenant_keeps_the_normal_key_for_memory_calls(
+        self, make_client: Any, api: respx.MockRouter
+    ) -> None:
+        client = make_client(admin_api_key=ADMIN_KEY)
+        route = api.post("/api/v1/memory/write").mock(return_value=ok(write_json()))
+        await run(client.write("x"))
+        assert route.calls[0].request.headers["X-API-Key"] == API_KEY
+
+    async def test_another_tenant_with_only_the_normal_key_is_refused(
+        self, make_client: Any, api: respx.MockRouter
+    ) -> None:
+        with pytest.raises(cml.ConfigurationError, match="honours X-Tenant-ID only for the admin"):
+            make_client(tenant_id="acme")
+        client = make_client()
+        with pytest.raises(cml.ConfigurationError, match="admin_api_key"):
+            await run(client.set_tenant("acme"))
+        assert client.tenant_id == "default"
+        assert not api.calls
 
     async def test_no_key_configured_sends_no_key_header(
         self, make_client: Any, api: respx.MockRouter
@@ -462,15 +496,17 @@ class TestHeaders:
         assert client.namespace is None
 
     async def test_with_namespace_copy_shares_settings_and_tenant_is_independent(
-        self, client: Any, api: respx.MockRouter
+        self, make_client: Any, api: respx.MockRouter
     ) -> None:
+        client = make_client(admin_api_key=ADMIN_KEY)
         route = api.get("/api/v1/memory/stats").mock(return_value=ok(STATS))
         scoped = client.with_namespace("team-a")
         await run(scoped.set_tenant("other"))
         await run(client.stats())
         await run(scoped.stats())
         assert [c.request.headers["X-Tenant-ID"] for c in route.calls] == ["default", "other"]
-        assert [c.request.headers["X-API-Key"] for c in route.calls] == [API_KEY, API_KEY]
+        # The copy in another tenant reaches it with the admin key (see test_another_tenant_...).
+        assert [c.request.headers["X-API-Key"] for c in route.calls] == [API_KEY, ADMIN_KEY]
         # Closing the copy must not close the original's connection pool.
         await run(scoped.close())
         await run(client.stats())

@@ -70,7 +70,7 @@ def test_concurrent_reads_equal_solo_reads(
             ) as memory,
             # The server honours X-Tenant-ID only with the admin key.
             cml.AsyncCognitiveMemoryLayer(
-                api_key=ADMIN_KEY,
+                admin_api_key=ADMIN_KEY,
                 base_url=server.url,
                 tenant_id=WRITES_TENANT,
                 max_retries=0,

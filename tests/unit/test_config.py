@@ -54,6 +54,7 @@ def test_every_setting_is_read_from_the_environment() -> None:
         "CML_TIMEOUT": "12.5",
         "CML_MAX_RETRIES": "0",
         "CML_RETRY_DELAY": "0.25",
+        "CML_MAX_RETRY_DELAY": "4",
         "CML_VERIFY_SSL": "false",
         "CML_API_VERSION": "1.5.1",
     }
@@ -67,6 +68,7 @@ def test_every_setting_is_read_from_the_environment() -> None:
         timeout=12.5,
         max_retries=0,
         retry_delay=0.25,
+        max_retry_delay=4.0,
         verify_ssl=False,
         api_version="1.5.1",
     )

@@ -8,7 +8,7 @@ operation id to the `api` subpackage holding its module.
 from .client import AuthenticatedClient, Client
 
 __api_version__ = "1.5.1"
-__spec_sha256__ = "a8c98d85043b23c1136fd37ab5e22345571185208213372a4a87810fe81b0d7e"
+__spec_sha256__ = "c245417f62ecfac012e119417ba6110eeeec169c2e14a331e9e2f3f9c25b4509"
 __operations__ = {
     "trigger_consolidation": "admin",
     "trigger_forgetting": "admin",

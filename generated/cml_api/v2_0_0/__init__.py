@@ -8,7 +8,7 @@ operation id to the `api` subpackage holding its module.
 from .client import AuthenticatedClient, Client
 
 __api_version__ = "2.0.0"
-__spec_sha256__ = "2f0b0933f80bb6eaf9839f6071941f9396abfe3fab8b0d376f6798b27652f491"
+__spec_sha256__ = "848959a9dfaf1f7a80ab96866a02d374e2042b417b5f02be34002b3ca0887af4"
 __operations__ = {
     "consolidation_status": "admin",
     "trigger_consolidation": "admin",

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
+from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -23,6 +24,13 @@ class WriteBatchResponse:
     """ Human-readable remark from the server. """
     turns_processed: int | Unset = 0
     """ How many turns were handled. """
+    memory_ids: list[None | UUID] | Unset = UNSET
+    """ One entry per turn, in order, when the server reports them (py-cml's own server does; the CML server does
+    not). The id of the memory the turn stored, or null when it stored nothing new (an equivalent memory existed and
+    was reinforced). """
+    chunks_per_turn: list[int] | Unset = UNSET
+    """ One entry per turn, in order, when the server reports them (py-cml's own server does). How many memories
+    (chunks) the turn created; 0 for a duplicate. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -33,6 +41,21 @@ class WriteBatchResponse:
         message = self.message
 
         turns_processed = self.turns_processed
+
+        memory_ids: list[None | str] | Unset = UNSET
+        if not isinstance(self.memory_ids, Unset):
+            memory_ids = []
+            for memory_ids_item_data in self.memory_ids:
+                memory_ids_item: None | str
+                if isinstance(memory_ids_item_data, UUID):
+                    memory_ids_item = str(memory_ids_item_data)
+                else:
+                    memory_ids_item = memory_ids_item_data
+                memory_ids.append(memory_ids_item)
+
+        chunks_per_turn: list[int] | Unset = UNSET
+        if not isinstance(self.chunks_per_turn, Unset):
+            chunks_per_turn = self.chunks_per_turn
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -47,6 +70,10 @@ class WriteBatchResponse:
             field_dict["message"] = message
         if turns_processed is not UNSET:
             field_dict["turns_processed"] = turns_processed
+        if memory_ids is not UNSET:
+            field_dict["memory_ids"] = memory_ids
+        if chunks_per_turn is not UNSET:
+            field_dict["chunks_per_turn"] = chunks_per_turn
 
         return field_dict
 
@@ -61,11 +88,38 @@ class WriteBatchResponse:
 
         turns_processed = d.pop("turns_processed", UNSET)
 
+        _memory_ids = d.pop("memory_ids", UNSET)
+        memory_ids: list[None | UUID] | Unset = UNSET
+        if _memory_ids is not UNSET:
+            memory_ids = []
+            for memory_ids_item_data in _memory_ids:
+
+                def _parse_memory_ids_item(data: object) -> None | UUID:
+                    if data is None:
+                        return data
+                    try:
+                        if not isinstance(data, str):
+                            raise TypeError()
+                        memory_ids_item_type_0 = UUID(data)
+
+                        return memory_ids_item_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    return cast(None | UUID, data)
+
+                memory_ids_item = _parse_memory_ids_item(memory_ids_item_data)
+
+                memory_ids.append(memory_ids_item)
+
+        chunks_per_turn = cast(list[int], d.pop("chunks_per_turn", UNSET))
+
         write_batch_response = cls(
             success=success,
             chunks_created=chunks_created,
             message=message,
             turns_processed=turns_processed,
+            memory_ids=memory_ids,
+            chunks_per_turn=chunks_per_turn,
         )
 
         write_batch_response.additional_properties = d

@@ -112,6 +112,7 @@ if TYPE_CHECKING:
     from .graph_stats_response import GraphStatsResponse
     from .graph_stats_response_entity_types import GraphStatsResponseEntityTypes
     from .health_response import HealthResponse
+    from .health_response_components_type_0 import HealthResponseComponentsType0
     from .hourly_request_count import HourlyRequestCount
     from .http_validation_error import HTTPValidationError
     from .invalidate_fact_result import InvalidateFactResult
@@ -273,6 +274,7 @@ _MODULES = {
     "GraphStatsResponse": "graph_stats_response",
     "GraphStatsResponseEntityTypes": "graph_stats_response_entity_types",
     "HealthResponse": "health_response",
+    "HealthResponseComponentsType0": "health_response_components_type_0",
     "HourlyRequestCount": "hourly_request_count",
     "HTTPValidationError": "http_validation_error",
     "InvalidateFactResult": "invalidate_fact_result",
@@ -448,6 +450,7 @@ __all__ = (
     "GraphStatsResponse",
     "GraphStatsResponseEntityTypes",
     "HealthResponse",
+    "HealthResponseComponentsType0",
     "HourlyRequestCount",
     "HTTPValidationError",
     "InvalidateFactResult",

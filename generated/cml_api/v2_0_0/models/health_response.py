@@ -2,12 +2,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.health_response_components_type_0 import HealthResponseComponentsType0
+
 
 T = TypeVar("T", bound="HealthResponse")
 
@@ -24,9 +28,13 @@ class HealthResponse:
     """ Version of the HTTP interface, when the server reports one. """
     version: None | str | Unset = UNSET
     """ The server's release. The upstream 1.5.1 server leaves it out; py-cml's own local server fills it in. """
+    components: HealthResponseComponentsType0 | None | Unset = UNSET
+    """ Health of the server's parts, by name, when the server reports it. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.health_response_components_type_0 import HealthResponseComponentsType0  # noqa: PLC0415
+
         status = self.status
 
         timestamp = self.timestamp.isoformat()
@@ -43,6 +51,14 @@ class HealthResponse:
         else:
             version = self.version
 
+        components: dict[str, Any] | None | Unset
+        if isinstance(self.components, Unset):
+            components = UNSET
+        elif isinstance(self.components, HealthResponseComponentsType0):
+            components = self.components.to_dict()
+        else:
+            components = self.components
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -55,11 +71,15 @@ class HealthResponse:
             field_dict["api_version"] = api_version
         if version is not UNSET:
             field_dict["version"] = version
+        if components is not UNSET:
+            field_dict["components"] = components
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.health_response_components_type_0 import HealthResponseComponentsType0  # noqa: PLC0415
+
         d = dict(src_dict)
         status = d.pop("status")
 
@@ -83,11 +103,29 @@ class HealthResponse:
 
         version = _parse_version(d.pop("version", UNSET))
 
+        def _parse_components(data: object) -> HealthResponseComponentsType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                components_type_0 = HealthResponseComponentsType0.from_dict(data)
+
+                return components_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(HealthResponseComponentsType0 | None | Unset, data)
+
+        components = _parse_components(d.pop("components", UNSET))
+
         health_response = cls(
             status=status,
             timestamp=timestamp,
             api_version=api_version,
             version=version,
+            components=components,
         )
 
         health_response.additional_properties = d

@@ -70,11 +70,6 @@ def _parse_response(
 
         return response_500
 
-    if response.status_code == 501:
-        response_501 = ErrorResponse.from_dict(response.json())
-
-        return response_501
-
     if response.status_code == 503:
         response_503 = ErrorResponse.from_dict(response.json())
 
@@ -106,7 +101,8 @@ def sync_detailed(
     """Connection details of the graph database
 
      The URL and credentials the dashboard's graph viewer uses to connect to Neo4j directly. Treat the
-    answer as a secret. A server without Neo4j (py-cml's local server) answers 501 Not Implemented.
+    answer as a secret. A server without Neo4j (py-cml's local server, which keeps its graph in SQLite)
+    answers with all three fields empty.
 
     Args:
         x_tenant_id (None | str | Unset):
@@ -141,7 +137,8 @@ def sync(
     """Connection details of the graph database
 
      The URL and credentials the dashboard's graph viewer uses to connect to Neo4j directly. Treat the
-    answer as a secret. A server without Neo4j (py-cml's local server) answers 501 Not Implemented.
+    answer as a secret. A server without Neo4j (py-cml's local server, which keeps its graph in SQLite)
+    answers with all three fields empty.
 
     Args:
         x_tenant_id (None | str | Unset):
@@ -171,7 +168,8 @@ async def asyncio_detailed(
     """Connection details of the graph database
 
      The URL and credentials the dashboard's graph viewer uses to connect to Neo4j directly. Treat the
-    answer as a secret. A server without Neo4j (py-cml's local server) answers 501 Not Implemented.
+    answer as a secret. A server without Neo4j (py-cml's local server, which keeps its graph in SQLite)
+    answers with all three fields empty.
 
     Args:
         x_tenant_id (None | str | Unset):
@@ -204,7 +202,8 @@ async def asyncio(
     """Connection details of the graph database
 
      The URL and credentials the dashboard's graph viewer uses to connect to Neo4j directly. Treat the
-    answer as a secret. A server without Neo4j (py-cml's local server) answers 501 Not Implemented.
+    answer as a secret. A server without Neo4j (py-cml's local server, which keeps its graph in SQLite)
+    answers with all three fields empty.
 
     Args:
         x_tenant_id (None | str | Unset):

@@ -17,7 +17,7 @@ import attrs
 from dateutil import parser as _dateparser
 
 if TYPE_CHECKING:
-    from ._exceptions import CMLError
+    from .._exceptions import CMLError
 
 __all__ = [
     "ForgetAction",
@@ -170,7 +170,7 @@ class ReadResponse:
         """
         if self.llm_context is not None:
             return self.llm_context
-        from ._context import format_memory_context
+        from .._context import format_memory_context
 
         return format_memory_context(self)
 
@@ -270,6 +270,8 @@ class HealthResponse:
     timestamp: datetime | None = attrs.field(default=None, converter=_optional_datetime)
     version: str | None = None
     api_version: str | None = None
+    #: Per-component health, when the server sends it (the upstream model has the field).
+    components: Mapping[str, Any] | None = None
 
 
 @attrs.frozen(slots=True)
@@ -294,3 +296,194 @@ class ServerCheck:
         if self.compatible is None:
             return "unknown"
         return "match" if self.compatible else "mismatch"
+
+
+# The upstream SDK's other model names. `OperationType` is one enum; the others are derived from
+# the generated models on first use (building ~50 attrs classes costs `import cml` ~50 ms).
+from .enums import OperationType  # noqa: E402
+
+if TYPE_CHECKING:
+    from .memory import (
+        MemoryPacket,
+        MemoryRecord,
+    )
+    from .requests import (
+        BulkActionRequest,
+        ConfigUpdateRequest,
+        CreateSessionRequest,
+        DashboardConsolidateRequest,
+        DashboardForgetRequest,
+        DashboardReconsolidateRequest,
+        DashboardRetrievalRequest,
+        ForgetRequest,
+        ReadRequest,
+        TurnRequest,
+        UpdateRequest,
+        WriteRequest,
+    )
+    from .responses import (
+        ComponentStatus,
+        ConfigItem,
+        ConfigSection,
+        ConsolidationResult,
+        DashboardComponentsResponse,
+        DashboardConfigResponse,
+        DashboardEventItem,
+        DashboardEventListResponse,
+        DashboardFactItem,
+        DashboardFactListResponse,
+        DashboardJobItem,
+        DashboardJobsResponse,
+        DashboardLabileResponse,
+        DashboardMemoryDetail,
+        DashboardMemoryListItem,
+        DashboardMemoryListResponse,
+        DashboardOverview,
+        DashboardRateLimitsResponse,
+        DashboardRetrievalResponse,
+        DashboardSessionsResponse,
+        DashboardTenantsResponse,
+        DashboardTimelineResponse,
+        ForgettingResult,
+        GraphEdgeInfo,
+        GraphExploreResponse,
+        GraphNeo4jConfigResponse,
+        GraphNodeInfo,
+        GraphSearchResponse,
+        GraphSearchResult,
+        GraphStatsResponse,
+        HourlyRequestCount,
+        RateLimitEntry,
+        ReconsolidationResult,
+        RequestStatsResponse,
+        RetrievalResultItem,
+        SessionInfo,
+        TenantInfo,
+        TenantLabileInfo,
+        TimelinePoint,
+    )
+
+_LAZY = {
+    "MemoryPacket": "memory",
+    "MemoryRecord": "memory",
+    "BulkActionRequest": "requests",
+    "ConfigUpdateRequest": "requests",
+    "CreateSessionRequest": "requests",
+    "DashboardConsolidateRequest": "requests",
+    "DashboardForgetRequest": "requests",
+    "DashboardReconsolidateRequest": "requests",
+    "DashboardRetrievalRequest": "requests",
+    "ForgetRequest": "requests",
+    "ReadRequest": "requests",
+    "TurnRequest": "requests",
+    "UpdateRequest": "requests",
+    "WriteRequest": "requests",
+    "ComponentStatus": "responses",
+    "ConfigItem": "responses",
+    "ConfigSection": "responses",
+    "ConsolidationResult": "responses",
+    "DashboardComponentsResponse": "responses",
+    "DashboardConfigResponse": "responses",
+    "DashboardEventItem": "responses",
+    "DashboardEventListResponse": "responses",
+    "DashboardFactItem": "responses",
+    "DashboardFactListResponse": "responses",
+    "DashboardJobItem": "responses",
+    "DashboardJobsResponse": "responses",
+    "DashboardLabileResponse": "responses",
+    "DashboardMemoryDetail": "responses",
+    "DashboardMemoryListItem": "responses",
+    "DashboardMemoryListResponse": "responses",
+    "DashboardOverview": "responses",
+    "DashboardRateLimitsResponse": "responses",
+    "DashboardRetrievalResponse": "responses",
+    "DashboardSessionsResponse": "responses",
+    "DashboardTenantsResponse": "responses",
+    "DashboardTimelineResponse": "responses",
+    "ForgettingResult": "responses",
+    "GraphEdgeInfo": "responses",
+    "GraphExploreResponse": "responses",
+    "GraphNeo4jConfigResponse": "responses",
+    "GraphNodeInfo": "responses",
+    "GraphSearchResponse": "responses",
+    "GraphSearchResult": "responses",
+    "GraphStatsResponse": "responses",
+    "HourlyRequestCount": "responses",
+    "RateLimitEntry": "responses",
+    "ReconsolidationResult": "responses",
+    "RequestStatsResponse": "responses",
+    "RetrievalResultItem": "responses",
+    "SessionInfo": "responses",
+    "TenantInfo": "responses",
+    "TenantLabileInfo": "responses",
+    "TimelinePoint": "responses",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+__all__ += [
+    "BulkActionRequest",
+    "ComponentStatus",
+    "ConfigItem",
+    "ConfigSection",
+    "ConfigUpdateRequest",
+    "ConsolidationResult",
+    "CreateSessionRequest",
+    "DashboardComponentsResponse",
+    "DashboardConfigResponse",
+    "DashboardConsolidateRequest",
+    "DashboardEventItem",
+    "DashboardEventListResponse",
+    "DashboardFactItem",
+    "DashboardFactListResponse",
+    "DashboardForgetRequest",
+    "DashboardJobItem",
+    "DashboardJobsResponse",
+    "DashboardLabileResponse",
+    "DashboardMemoryDetail",
+    "DashboardMemoryListItem",
+    "DashboardMemoryListResponse",
+    "DashboardOverview",
+    "DashboardRateLimitsResponse",
+    "DashboardReconsolidateRequest",
+    "DashboardRetrievalRequest",
+    "DashboardRetrievalResponse",
+    "DashboardSessionsResponse",
+    "DashboardTenantsResponse",
+    "DashboardTimelineResponse",
+    "ForgetRequest",
+    "ForgettingResult",
+    "GraphEdgeInfo",
+    "GraphExploreResponse",
+    "GraphNeo4jConfigResponse",
+    "GraphNodeInfo",
+    "GraphSearchResponse",
+    "GraphSearchResult",
+    "GraphStatsResponse",
+    "HourlyRequestCount",
+    "MemoryPacket",
+    "MemoryRecord",
+    "OperationType",
+    "RateLimitEntry",
+    "ReadRequest",
+    "ReconsolidationResult",
+    "RequestStatsResponse",
+    "RetrievalResultItem",
+    "SessionInfo",
+    "TenantInfo",
+    "TenantLabileInfo",
+    "TimelinePoint",
+    "TurnRequest",
+    "UpdateRequest",
+    "WriteRequest",
+]

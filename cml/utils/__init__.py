@@ -1,0 +1,1 @@
+"""Helpers kept at the paths upstream code imports them from."""
