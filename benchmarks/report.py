@@ -393,6 +393,30 @@ def _streaming(results: Mapping[str, Any]) -> Iterator[Row]:
 
 
 #: Section builders, in the order of the table.
+def _isolation(results: Mapping[str, Any]) -> Iterator[Row]:
+    reads = results["neighbour_read_ms"]
+    alone = reads["0"]
+    for size, value in reads.items():
+        if size != "0":
+            yield Row(
+                "isolation",
+                f"read 'tea' beside a tenant with {int(size):,} matches",
+                value,
+                "ms",
+                alone,
+                "alone",
+            )
+    for name, by_size in results["adversarial_cpu_s"].items():
+        yield Row(
+            "isolation",
+            f"{name} of 100 KB of 'really' (linear: x10)",
+            by_size["100000"],
+            "s CPU",
+            by_size["10000"],
+            "10 KB",
+        )
+
+
 SECTIONS: dict[str, Callable[[Mapping[str, Any]], Iterator[Row]]] = {
     "imports": _imports,
     "overhead": _overhead,
@@ -402,6 +426,7 @@ SECTIONS: dict[str, Callable[[Mapping[str, Any]], Iterator[Row]]] = {
     "latency": _latency,
     "locomo": _locomo,
     "streaming": _streaming,
+    "isolation": _isolation,
 }
 
 
