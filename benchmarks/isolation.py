@@ -58,8 +58,10 @@ def _cpu(run: Any, text: str) -> float:
     return time.thread_time() - started
 
 
-def run() -> dict[str, Any]:
-    neighbour = {str(size): _neighbour(size) for size in NEIGHBOUR_SIZES}
+def run(
+    neighbour_sizes: tuple[int, ...] = NEIGHBOUR_SIZES, text_sizes: tuple[int, ...] = TEXT_SIZES
+) -> dict[str, Any]:
+    neighbour = {str(size): _neighbour(size) for size in neighbour_sizes}
     adversarial: dict[str, dict[str, float]] = {}
     for name, function in (
         ("extract", extract),
@@ -67,6 +69,6 @@ def run() -> dict[str, Any]:
         ("split_sentences", split_sentences),
     ):
         adversarial[name] = {
-            str(size): _cpu(function, ("really " * (size // 7 + 1))[:size]) for size in TEXT_SIZES
+            str(size): _cpu(function, ("really " * (size // 7 + 1))[:size]) for size in text_sizes
         }
     return {"neighbour_read_ms": neighbour, "adversarial_cpu_s": adversarial}

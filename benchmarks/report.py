@@ -395,9 +395,10 @@ def _streaming(results: Mapping[str, Any]) -> Iterator[Row]:
 #: Section builders, in the order of the table.
 def _isolation(results: Mapping[str, Any]) -> Iterator[Row]:
     reads = results["neighbour_read_ms"]
-    alone = reads["0"]
+    smallest = min(reads, key=int)
+    alone = reads[smallest]
     for size, value in reads.items():
-        if size != "0":
+        if size != smallest:
             yield Row(
                 "isolation",
                 f"read 'tea' beside a tenant with {int(size):,} matches",
@@ -407,13 +408,14 @@ def _isolation(results: Mapping[str, Any]) -> Iterator[Row]:
                 "alone",
             )
     for name, by_size in results["adversarial_cpu_s"].items():
+        small, large = min(by_size, key=int), max(by_size, key=int)
         yield Row(
             "isolation",
-            f"{name} of 100 KB of 'really' (linear: x10)",
-            by_size["100000"],
+            f"{name} of {int(large):,} chars of 'really' (linear: x{int(large) // int(small)})",
+            by_size[large],
             "s CPU",
-            by_size["10000"],
-            "10 KB",
+            by_size[small],
+            f"{int(small):,} chars",
         )
 
 
