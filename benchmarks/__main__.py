@@ -20,6 +20,7 @@ from . import (
     batch,
     concurrency,
     imports,
+    isolation,
     latency,
     locomo,
     overhead,
@@ -40,6 +41,7 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "latency": lambda args: latency.run(sizes=args.sizes),
     "locomo": lambda args: locomo.run(sensitivity=not args.no_sensitivity),
     "streaming": lambda args: streaming.run(),
+    "isolation": lambda args: isolation.run(),
 }
 
 

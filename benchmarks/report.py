@@ -393,6 +393,32 @@ def _streaming(results: Mapping[str, Any]) -> Iterator[Row]:
 
 
 #: Section builders, in the order of the table.
+def _isolation(results: Mapping[str, Any]) -> Iterator[Row]:
+    reads = results["neighbour_read_ms"]
+    smallest = min(reads, key=int)
+    alone = reads[smallest]
+    for size, value in reads.items():
+        if size != smallest:
+            yield Row(
+                "isolation",
+                f"read 'tea' beside a tenant with {int(size):,} matches",
+                value,
+                "ms",
+                alone,
+                "alone",
+            )
+    for name, by_size in results["adversarial_cpu_s"].items():
+        small, large = min(by_size, key=int), max(by_size, key=int)
+        yield Row(
+            "isolation",
+            f"{name} of {int(large):,} chars of 'really' (linear: x{int(large) // int(small)})",
+            by_size[large],
+            "s CPU",
+            by_size[small],
+            f"{int(small):,} chars",
+        )
+
+
 SECTIONS: dict[str, Callable[[Mapping[str, Any]], Iterator[Row]]] = {
     "imports": _imports,
     "overhead": _overhead,
@@ -402,6 +428,7 @@ SECTIONS: dict[str, Callable[[Mapping[str, Any]], Iterator[Row]]] = {
     "latency": _latency,
     "locomo": _locomo,
     "streaming": _streaming,
+    "isolation": _isolation,
 }
 
 

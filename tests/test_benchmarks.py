@@ -32,6 +32,7 @@ from benchmarks import (  # noqa: E402
     batch,
     concurrency,
     imports,
+    isolation,
     latency,
     locomo,
     overhead,
@@ -409,6 +410,7 @@ def every_section(request: pytest.FixtureRequest) -> dict[str, Any]:
         "by_embedder": {"none": throughput.measure("none", singles=5, batches=1, seconds=30.0)}
     }
     made["locomo"] = locomo_result
+    made["isolation"] = isolation.run(neighbour_sizes=(0, 200), text_sizes=(1_000, 10_000))
     return made
 
 

@@ -39,6 +39,12 @@ _SAFE_POSTS = frozenset({"read_memory", "session_read", "read_memory_stream"})
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 # Keys travel as header values: visible ASCII only (what `secrets.compare_digest` can compare).
 _KEY_TOKEN = re.compile(r"[\x21-\x7e]+")
+# What a page of an allowed origin may send, and read back.
+_CORS_HEADERS = (
+    "Content-Type, X-API-Key, X-Tenant-ID, Idempotency-Key, X-Request-ID, X-Requested-With, "
+    "X-Eval-Mode"
+)
+_CORS_EXPOSED = "X-Request-ID, X-Response-Time, Retry-After, Idempotent-Replayed"
 # How long a retry waits for the first attempt with its Idempotency-Key before a 409.
 IDEMPOTENCY_WAIT_SECONDS = 30.0
 
@@ -189,6 +195,8 @@ class Api:
         """The checks that need no body, so that a refused request is never read (413s and
         401s cost nothing): `None` to go on, else the answer. Counts against the rate limit."""
         started = time.perf_counter()
+        if method == "OPTIONS":
+            return self._traced(self._preflight(headers), headers, started)
         try:
             self._admit(method, path, headers, has_body)
         except HTTPProblem as problem:
@@ -210,6 +218,8 @@ class Api:
     def handle(self, request: Request, *, checked: bool = False) -> Reply:
         """Answer `request`; `checked` says `check` has passed it already (with its headers)."""
         started = time.perf_counter()
+        if request.method == "OPTIONS":
+            return self._traced(self._preflight(request.headers), request.headers, started)
         try:
             if not checked:
                 self._admit(request.method, request.path, request.headers, bool(request.body))
@@ -221,8 +231,26 @@ class Api:
             reply = _json_reply(500, {"detail": "Internal Server Error"})
         return self._traced(reply, request.headers, started)
 
-    @staticmethod
-    def _traced(reply: Reply, headers: Mapping[str, str], started: float) -> Reply:
+    def _preflight(self, headers: Mapping[str, str]) -> Reply:
+        """A browser's CORS preflight: granted to `--allowed-origin` pages only."""
+        if self._admission.cors_origin(headers) is None:
+            return _json_reply(403, {"detail": "Cross-origin request not allowed"})
+        return Reply(
+            204,
+            b"",
+            {
+                "Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE",
+                "Access-Control-Allow-Headers": _CORS_HEADERS,
+                "Access-Control-Max-Age": "600",
+            },
+        )
+
+    def _traced(self, reply: Reply, headers: Mapping[str, str], started: float) -> Reply:
+        origin = self._admission.cors_origin(headers)
+        if origin is not None:
+            reply.headers["Access-Control-Allow-Origin"] = origin
+            reply.headers["Access-Control-Expose-Headers"] = _CORS_EXPOSED
+            reply.headers["Vary"] = "Origin"
         reply.headers["X-Request-ID"] = headers.get("x-request-id") or uuid.uuid4().hex
         reply.headers["X-Response-Time"] = f"{(time.perf_counter() - started) * 1000:.2f}ms"
         return reply

@@ -78,6 +78,14 @@ class Admission:
             return None
         return "Host not allowed (start the server with --allowed-host to accept it)"
 
+    def cors_origin(self, headers: Mapping[str, str]) -> str | None:
+        """The request's `Origin` when it is a configured one: its page may read the answer."""
+        origin = headers.get("origin")
+        if origin is None:
+            return None
+        wanted = origin.strip().lower().rstrip("/")
+        return origin if "*" in self._origins or wanted in self._origins else None
+
     def origin_problem(self, headers: Mapping[str, str]) -> str | None:
         origin = headers.get("origin")
         if origin is None:

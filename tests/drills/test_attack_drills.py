@@ -169,3 +169,22 @@ def test_a_connection_flood_leaves_the_server_answering(
     }
     assert answered == 5
     assert log_bytes < 20_000
+
+
+def test_a_connection_that_sends_no_request_is_closed(tmp_path: Path) -> None:
+    from cml.server._uvicorn import HEADER_TIMEOUT
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CML_")}
+    args = ["--db", str(tmp_path / "idle.db"), "--embedder", "none", "--log-level", "warning"]
+    program = [sys.executable, "-m", "cml"]
+    with ServeProcess(program, *args, log=tmp_path / "serve.log", env=env) as serve:
+        silent = socket.create_connection(("127.0.0.1", serve.port), timeout=HEADER_TIMEOUT + 10)
+        slow = socket.create_connection(("127.0.0.1", serve.port), timeout=HEADER_TIMEOUT + 10)
+        started = time.monotonic()
+        slow.sendall(b"GET /api/v1/health HTTP/1.1\r\n")  # a request line, never the headers
+        assert silent.recv(1) == b""  # closed by the server
+        assert slow.recv(1) == b""
+        waited = time.monotonic() - started
+        silent.close()
+        slow.close()
+    assert HEADER_TIMEOUT - 1 <= waited <= HEADER_TIMEOUT + 5

@@ -117,10 +117,23 @@ def test_an_allowed_origin_is_accepted(tmp_path: Path) -> None:
         write = f"{server.url}{API}/memory/write"
         ok = httpx.post(write, json={"content": "x"}, headers={"Origin": "http://localhost:3000"})
         assert ok.status_code == 200
+        assert ok.headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
         other = httpx.post(
             write, json={"content": "y"}, headers={"Origin": "http://localhost:4000"}
         )
         assert other.status_code == 403
+        assert "Access-Control-Allow-Origin" not in other.headers
+        # The browser's preflight for a JSON request with a key: granted to that origin only.
+        ask = {
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,x-api-key",
+        }
+        granted = httpx.options(write, headers={**ask, "Origin": "http://localhost:3000"})
+        assert granted.status_code == 204
+        assert "X-API-Key" in granted.headers["Access-Control-Allow-Headers"]
+        assert granted.headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
+        refused = httpx.options(write, headers={**ask, "Origin": "http://evil.example"})
+        assert refused.status_code == 403
 
 
 def test_the_sdk_client_passes_every_check(open_server: LocalServer) -> None:
