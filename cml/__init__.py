@@ -10,7 +10,9 @@ with cml.EmbeddedCognitiveMemoryLayer() as memory:  # in-process, on SQLite; or
 ```
 """
 
-from . import _releases
+from typing import TYPE_CHECKING
+
+from . import _lazy, _releases
 from ._async_client import AsyncCognitiveMemoryLayer, AsyncNamespacedClient, AsyncSessionScope
 from ._chat import ChatResponse
 from ._client import CognitiveMemoryLayer, NamespacedClient, SessionScope
@@ -39,9 +41,6 @@ from ._logging import configure_logging
 from ._releases import DEFAULT_RELEASE as __api_version__
 from ._releases import SUPPORTED_RELEASES as __api_versions__
 from ._version import __version__
-from .embedded import AsyncEmbeddedCognitiveMemoryLayer, EmbeddedCognitiveMemoryLayer
-from .embedded_config import EmbeddedConfig
-from .integrations import CMLOpenAIHelper, MemoryProvider
 from .models import (
     ForgetResponse,
     HealthResponse,
@@ -57,6 +56,25 @@ from .models import (
     TurnResponse,
     UpdateResponse,
     WriteResponse,
+)
+
+if TYPE_CHECKING:
+    from .embedded import AsyncEmbeddedCognitiveMemoryLayer, EmbeddedCognitiveMemoryLayer
+    from .embedded_config import EmbeddedConfig
+    from .integrations import CMLOpenAIHelper, MemoryProvider
+
+# Loaded on first use: a client-mode program never touches the embedded engine (numpy, the model
+# runtime, SQLite search) or the integrations.
+__getattr__ = _lazy.lazy_exports(
+    globals(),
+    {
+        "AsyncEmbeddedCognitiveMemoryLayer": ".embedded",
+        "EmbeddedCognitiveMemoryLayer": ".embedded",
+        "EmbeddedConfig": ".embedded_config",
+        "CMLOpenAIHelper": ".integrations",
+        "MemoryProvider": ".integrations",
+    },
+    public_module="cml",
 )
 
 __all__ = [
@@ -121,8 +139,9 @@ ConnectionError = CMLConnectionError
 TimeoutError = CMLTimeoutError
 
 # Tracebacks and reprs say `cml.NotFoundError`, not `cml._exceptions.NotFoundError`.
+# (The lazy names get the same when they load.)
 for _name in __all__:
-    _obj = globals()[_name]
+    _obj = globals().get(_name)
     if isinstance(_obj, type) and _obj.__module__.startswith("cml."):
         _obj.__module__ = "cml"
 del _name, _obj

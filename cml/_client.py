@@ -42,13 +42,13 @@ from .models import (
     WriteResponse,
     parse_datetime,
 )
-from .streaming._options import StreamHooks, StreamingOptions
-from .streaming._remember import AsyncRememberStream, RememberStream, open_remember_stream
 from .streaming._sse import iter_sse, iter_sse_lines
 
 if TYPE_CHECKING:
     from .graph import GraphSync
     from .models import responses as R
+    from .streaming._options import StreamHooks, StreamingOptions
+    from .streaming._remember import AsyncRememberStream, RememberStream
 
 __all__ = ["CognitiveMemoryLayer", "SessionScope"]
 
@@ -653,6 +653,9 @@ class CognitiveMemoryLayer(BaseClient):
         resume tokens, graph sync and adaptive processing; `hooks` gets its events.
         `resume_from` continues a stream that failed (its `ResumableStreamError.resume_token`).
         """
+        # Loaded here: a program that never remembers a stream does not pay for the processor.
+        from .streaming._remember import open_remember_stream
+
         return open_remember_stream(
             self,
             stream,
