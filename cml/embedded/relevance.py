@@ -1,0 +1,353 @@
+"""Relevance on one documented scale: the estimated probability that a memory helps answer a query.
+
+A memory's *score* adds up signals that are absolute, none scaled to the best candidate of the
+query, so a weak match stays weak even when it is the best of a bad lot:
+
+- `cosine`: the similarity of the query's and the memory's embeddings;
+- `lexical`: the share of the query's term weight that the memory contains, each term weighted by
+  its rarity in the tenant (inverse document frequency, see `rarity`): a word found in every
+  memory ("user") weighs nothing; a query whose words weigh little in all counts less;
+- `question`: minus the share of the memory's sentences that are questions, much more for a
+  message `turn()` stored (a question the user asked tells nothing about the user);
+- `filler`: minus a constant for small talk ("ok thanks", "lol", "Got it");
+- `recency`: a little for new memories, halving every `RECENCY_HALF_LIFE_DAYS`;
+- `neighbour`: a share of how much better the message just before or after it in the same
+  conversation scores (a reply answers the question before it).
+
+*Relevance* maps the score through a logistic function, together with whether the memory is the
+best of its query: `1 / (1 + exp(-(intercept + slope * score + top * best)))`. The map was fitted
+by logistic regression (`tools/fit_relevance.py`) on a calibration set written for this project
+(`tools/relevance_calibration.py`): each question against a store of facts, statements, stored
+questions and small talk, labelled 1 for the fact that answers it. A relevance of 0.4 means "in
+the calibration conversations, about 40 % of memories scored like this answered the question"; the
+score's weights were chosen on the LoCoMo development split. docs/embedded.md documents the scale.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+
+import attrs
+
+from .retrieval import STOP_WORDS
+
+__all__ = [
+    "CONTEXT_MIN_RELEVANCE",
+    "LEXICAL_ONLY",
+    "WITH_VECTORS",
+    "Calibration",
+    "Memory",
+    "Scored",
+    "idf",
+    "is_filler",
+    "lexical_coverage",
+    "question_share",
+    "rank",
+    "stem",
+    "stems",
+]
+
+#: A memory reaches a prompt (turn's `memory_context`, `get_context`, `read().context`) only
+#: from this relevance up. Low on purpose: a missing fact costs more than an extra line, and on
+#: the calibration set no cut-off above this let more facts through while unanswerable
+#: questions still got at most one memory (tools/fit_relevance.py prints the trade-off).
+CONTEXT_MIN_RELEVANCE = 0.05
+RECENCY_HALF_LIFE_DAYS = 30.0
+# A query whose words weigh this much in idf (about two rare words) can count fully lexically.
+_FULL_LEXICAL_WEIGHT = 8.0
+
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+# Suffixes stripped (longest first) so "eats"/"eating" and "eat" meet; the same rule on both
+# sides, so it only has to be consistent, not linguistically right.
+_SUFFIXES = ("ings", "ing", "ies", "ied", "ed", "es", "s", "ly")
+
+
+def stem(word: str) -> str:
+    """A crude, consistent stem: lower case, possessive, a common suffix and a final "e" removed
+    ("prescribed" and "prescribe" both give "prescrib")."""
+    word = word.lower()
+    if word.endswith("'s"):
+        word = word[:-2]
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix in ("ies", "ied"):
+                return word[: -len(suffix)] + "y"
+            if suffix == "s" and word.endswith("ss"):
+                break
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+
+
+# Words of acknowledgement and small talk (stemmed as `stem` does): a message made only of these
+# tells nothing.
+_FILLER = frozenset(
+    stem(word)
+    for word in [
+        "ok",
+        "okay",
+        "okey",
+        "k",
+        "kk",
+        "yes",
+        "yeah",
+        "yep",
+        "yup",
+        "no",
+        "nope",
+        "nah",
+        "sure",
+        "fine",
+        "cool",
+        "nice",
+        "great",
+        "good",
+        "awesome",
+        "thanks",
+        "thank",
+        "thx",
+        "ty",
+        "please",
+        "hi",
+        "hello",
+        "hey",
+        "hiya",
+        "bye",
+        "goodbye",
+        "cheers",
+        "lol",
+        "haha",
+        "hahaha",
+        "hehe",
+        "hmm",
+        "hm",
+        "um",
+        "uh",
+        "oh",
+        "ah",
+        "wow",
+        "wonderful",
+        "perfect",
+        "right",
+        "alright",
+        "indeed",
+        "really",
+        "true",
+        "sounds",
+        "morning",
+        "evening",
+        "afternoon",
+        "night",
+        "today",
+        "going",
+        "doing",
+        "well",
+        "helpful",
+        "let's",
+        "think",
+        "move",
+        "anyway",
+        "still",
+        "there",
+        "help",
+        "something",
+        "lot",
+        "much",
+        "got",
+        "remember",
+        "noted",
+        "understood",
+        "sorry",
+    ]
+)
+
+
+def stems(text: str) -> dict[str, str]:
+    """The content words of `text`: stem -> first surface form, in order of appearance."""
+    found: dict[str, str] = {}
+    for match in _WORD.finditer(text):
+        word = match.group().lower()
+        if word in STOP_WORDS:
+            continue
+        found.setdefault(stem(word), word)
+    return found
+
+
+def idf(document_frequency: int, documents: int) -> float:
+    """Rarity of a term found in `document_frequency` of `documents` (0 for a term in all)."""
+    documents = max(documents, document_frequency, 1)
+    return math.log1p((documents - document_frequency + 0.5) / (document_frequency + 0.5))
+
+
+def lexical_coverage(query: Mapping[str, float], memory: Iterable[str]) -> float:
+    """The share of the query's rarity weight (stem -> idf) found among the memory's stems,
+    discounted when the query's whole weight is small: one middling word matched is weak
+    evidence, whatever share of a one-word query it is."""
+    total = sum(query.values())
+    if total <= 0.0:
+        return 0.0
+    present = set(memory)
+    share = sum(weight for term, weight in query.items() if term in present) / total
+    return share * min(1.0, total / _FULL_LEXICAL_WEIGHT)
+
+
+def is_filler(words: Iterable[str]) -> bool:
+    """Whether a text's content stems (see `stems`) are all small talk ("ok thanks", "lol")."""
+    return all(word in _FILLER for word in words)
+
+
+def question_share(text: str) -> float:
+    """The share of the text's sentences that are questions (0 for a text with none)."""
+    sentences = [str(s).strip() for s in _SENTENCE.findall(text) if str(s).strip()]
+    if not sentences:
+        return 0.0
+    return sum(s.endswith("?") for s in sentences) / len(sentences)
+
+
+@attrs.frozen(slots=True)
+class Memory:
+    """One candidate memory with what its relevance is computed from."""
+
+    rowid: int
+    text: str
+    cosine: float | None
+    timestamp: datetime | None
+    #: Memories of one conversation (namespace, session): a neighbour's relevance counts.
+    thread: tuple[str, str | None]
+    #: Stored by `turn()` as a message of the conversation (not told as a memory).
+    conversational: bool = False
+
+
+@attrs.frozen(slots=True)
+class Calibration:
+    """The ranking score's weights and the logistic map from score to relevance.
+
+    The score is `cosine + lexical·w - question·w - filler·w + recency·w`, plus a share
+    (`neighbour`) of how much better the memory's neighbour in the conversation (the message just
+    before or after it) scores. Relevance is the logistic function of
+    `intercept + slope·score + top·[best of the query] + gap·(its lead over the second)`: how far
+    the best memory stands out is evidence too, but never enough alone (see tools/fit_relevance.py).
+    """
+
+    lexical: float
+    question: float
+    conversational_question: float
+    filler: float
+    recency: float
+    neighbour: float
+    intercept: float
+    slope: float
+    top: float
+    gap: float
+
+    def probability(self, features: Sequence[float]) -> float:
+        score, top, gap = features
+        z = self.intercept + self.slope * score + self.top * top + self.gap * gap
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+# The score's weights were chosen on the LoCoMo development split (benchmarks/locomo.py); the
+# logistic map was then fitted by tools/fit_relevance.py on tools/relevance_calibration.py.
+WITH_VECTORS = Calibration(
+    lexical=1.0,
+    question=0.2,
+    conversational_question=2.0,
+    filler=1.0,
+    recency=0.03,
+    neighbour=0.6,
+    intercept=-6.742,
+    slope=8.831,
+    top=2.09,
+    gap=0.0,
+)
+# Without vectors the score is lexical only. The calibration questions share no word with their
+# facts, so they cannot fit this map; it is set so that a query's whole weight matched reads
+# about 0.9, half of it about 0.3, and words found everywhere ("user") near 0.02.
+LEXICAL_ONLY = attrs.evolve(WITH_VECTORS, intercept=-4.0, slope=6.0, top=0.0, gap=0.0)
+
+
+@attrs.frozen(slots=True)
+class Scored:
+    """A memory's relevance, the parts of its score (what the dashboard shows) and the features
+    the logistic map reads (score, best of the query, lead over the second)."""
+
+    rowid: int
+    relevance: float
+    score: float
+    parts: Mapping[str, float]
+    features: tuple[float, float, float]
+
+
+def rank(
+    memories: Sequence[Memory],
+    *,
+    query: Mapping[str, float],
+    now: datetime,
+    calibration: Calibration,
+) -> list[Scored]:
+    """Score every memory for one query (stem -> idf weights) and return them best first."""
+    parts: dict[int, dict[str, float]] = {}
+    base: dict[int, float] = {}
+    for memory in memories:
+        words = stems(memory.text)
+        age = (
+            0.0
+            if memory.timestamp is None
+            else max(0.0, (now - memory.timestamp).total_seconds() / 86400.0)
+        )
+        asked = question_share(memory.text)
+        part = {
+            "cosine": memory.cosine or 0.0,
+            "lexical": calibration.lexical * lexical_coverage(query, words),
+            "question": -asked
+            * (
+                calibration.conversational_question
+                if memory.conversational
+                else calibration.question
+            ),
+            "filler": -calibration.filler if is_filler(words) else 0.0,
+            "recency": calibration.recency * 0.5 ** (age / RECENCY_HALF_LIFE_DAYS),
+        }
+        parts[memory.rowid] = part
+        base[memory.rowid] = sum(part.values())
+    # Messages next to each other in one conversation answer each other: a reply scores part
+    # of what the question before it scores, and the other way round.
+    thread = {m.rowid: m.thread for m in memories}
+    totals: dict[int, float] = {}
+    for memory in memories:
+        own = base[memory.rowid]
+        best = max(
+            (
+                base[n]
+                for n in (memory.rowid - 1, memory.rowid + 1)
+                if n in base and thread[n] == memory.thread
+            ),
+            default=own,
+        )
+        parts[memory.rowid]["neighbour"] = calibration.neighbour * max(0.0, best - own)
+        totals[memory.rowid] = own + parts[memory.rowid]["neighbour"]
+    order = sorted(totals, key=lambda rowid: (-totals[rowid], -rowid))
+    lead = (
+        totals[order[0]] - totals[order[1]]
+        if len(order) > 1
+        else totals[order[0]]
+        if order
+        else 0.0
+    )
+    scored = []
+    for position, rowid in enumerate(order):
+        features = (totals[rowid], 1.0 if position == 0 else 0.0, lead if position == 0 else 0.0)
+        scored.append(
+            Scored(
+                rowid=rowid,
+                relevance=calibration.probability(features),
+                score=totals[rowid],
+                parts={k: round(v, 6) for k, v in parts[rowid].items()},
+                features=features,
+            )
+        )
+    return scored
