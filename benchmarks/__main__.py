@@ -24,6 +24,7 @@ from . import (
     locomo,
     overhead,
     plots,
+    quality,
     report,
     streaming,
     throughput,
@@ -40,6 +41,7 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "latency": lambda args: latency.run(sizes=args.sizes),
     "locomo": lambda args: locomo.run(sensitivity=not args.no_sensitivity),
     "streaming": lambda args: streaming.run(),
+    "quality": lambda args: quality.run(),
 }
 
 

@@ -205,7 +205,13 @@ def write_conversation(engine: Engine, conversation: Conversation) -> dict[str, 
     """Every turn as one memory; how many were stored, merged into a near-duplicate, chunked."""
     tenant = tenant_of(conversation)
     turns = [
-        {"content": t.memory, "timestamp": t.timestamp, "metadata": {"dia_id": t.dia_id}}
+        {
+            "content": t.memory,
+            "timestamp": t.timestamp,
+            "metadata": {"dia_id": t.dia_id},
+            # The data set's sessions ("D3" of "D3:7"): one conversation each.
+            "session_id": f"{tenant}-{t.dia_id.split(':')[0]}",
+        }
         for t in conversation.turns
     ]
     for start in range(0, len(turns), BATCH):

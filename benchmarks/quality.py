@@ -148,7 +148,9 @@ def turn_recall(
     conversations: Sequence[locomo.Conversation], embedder: Any = "default"
 ) -> dict[str, Any]:
     """LoCoMo dev: read recall@k, then the share of evidence reaching turn()'s memory_context."""
-    spec = locomo.CachedEmbedder(resolve(embedder))
+    spec = resolve(embedder)
+    if spec != "none":  # each question is read, then turned: embed it once
+        spec = locomo.CachedEmbedder(spec)
     with Engine(":memory:", embedder=spec) as engine:
         for conversation in conversations:
             locomo.write_conversation(engine, conversation)

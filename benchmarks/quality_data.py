@@ -94,7 +94,7 @@ FACTS: tuple[tuple[str, str, str], ...] = (
     ("I quit smoking two years ago.", "Am I a smoker?", "health"),
     (
         "I sleep badly and usually get about five hours a night.",
-        "How is my rest at night?",
+        "How well do I rest?",
         "health",
     ),
     ("I wear glasses for reading.", "Do I have any vision problems?", "health"),

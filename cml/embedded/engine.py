@@ -68,8 +68,11 @@ _CANDIDATES = 100
 _UNFILTERED = "m.tenant_id = ? AND m.status = 'active'"
 # How many of the closest memories a write compares itself with (see `_duplicate_of`).
 _DUPLICATE_CANDIDATES = 8
-# The tags `turn()` gives the messages it stores (besides "conversation").
-_TURN_TAGS = frozenset({"user_input", "assistant_response"})
+# A turn builds its context from this many of the best memories (then the cut-off and the token
+# budget choose); `get_context` from its `max_results`, 10 by default.
+TURN_CANDIDATES = 20
+# The tags `turn()` gives the messages it stores (besides "conversation"), by speaker.
+_TURN_TAGS = {"user_input": "user", "assistant_response": "assistant"}
 # Access counts are written in batches, not on every read.
 _ACCESS_FLUSH_EVERY = 256
 _ACCESS_FLUSH_SECONDS = 2.0
@@ -83,6 +86,11 @@ _VALID_TYPES = frozenset(t.value for t in MemoryType)
 # Predicates with one current value: a new one replaces the old ("is_a" is not: one can be
 # a doctor and a father).
 _SINGLE_VALUED = frozenset({"lives_in", "works_at", "named", "born_in"})
+
+
+def _speaker(tags: Sequence[str]) -> str | None:
+    """Who said a message `turn()` stored ("user" or "assistant"); None for other memories."""
+    return next((_TURN_TAGS[tag] for tag in tags if tag in _TURN_TAGS), None)
 
 
 def default_db_path() -> Path:
@@ -790,21 +798,30 @@ class Engine:
     ) -> list[relevance.Scored]:
         """Every candidate on the calibrated relevance scale, best first (see `relevance`)."""
         weights = self._rarity.weights(db, tenant, query, self._generation(db))
-        memories = [
-            relevance.Memory(
-                rowid=rowid,
-                text=rows[rowid]["text"],
-                cosine=candidate.cosine,
-                timestamp=parse_datetime(rows[rowid]["timestamp"]),
-                thread=(rows[rowid]["namespace"], rows[rowid]["session_id"]),
-                conversational=not _TURN_TAGS.isdisjoint(json.loads(rows[rowid]["context_tags"])),
+        memories = []
+        for rowid, candidate in candidates.items():
+            row = rows[rowid]
+            speaker = _speaker(json.loads(row["context_tags"]))
+            memories.append(
+                relevance.Memory(
+                    rowid=rowid,
+                    text=row["text"],
+                    cosine=candidate.cosine,
+                    timestamp=parse_datetime(row["timestamp"]),
+                    thread=(row["namespace"], row["session_id"], speaker is not None),
+                    speaker=speaker,
+                )
             )
-            for rowid, candidate in candidates.items()
-        ]
         calibration = (
             relevance.WITH_VECTORS if self._vectors is not None else relevance.LEXICAL_ONLY
         )
-        return relevance.rank(memories, query=weights, now=_now(), calibration=calibration)
+        return relevance.rank(
+            memories,
+            query=weights,
+            now=_now(),
+            calibration=calibration,
+            small_talk=relevance.is_filler(relevance.stems(query)),
+        )
 
     def _semantic(
         self, db: Any, vector: Any, tenant: str, where: str, params: list[Any]
@@ -985,8 +1002,8 @@ class Engine:
         if assistant_response is not None:
             _check_text(assistant_response, "assistant_response")
         # The same read and the same builder as `get_context` (and so `chat`): one message gets
-        # one context, whichever way it is asked for.
-        found = self.read(tenant, user_message, max_results=10, namespace=namespace)
+        # one context, whichever way it is asked for (up to 10 memories: get_context's default).
+        found = self.read(tenant, user_message, max_results=TURN_CANDIDATES, namespace=namespace)
         used = [m for m in found.memories if m.relevance >= relevance.CONTEXT_MIN_RELEVANCE]
         context = build_context(used, max_tokens=max_context_tokens)
         stored = 0

@@ -56,8 +56,8 @@ __all__ = [
 #: questions still got at most one memory (tools/fit_relevance.py prints the trade-off).
 CONTEXT_MIN_RELEVANCE = 0.05
 RECENCY_HALF_LIFE_DAYS = 30.0
-# A query whose words weigh this much in idf (about two rare words) can count fully lexically.
-_FULL_LEXICAL_WEIGHT = 8.0
+# Neighbours in a conversation further apart in time than this do not lift each other.
+_NEIGHBOUR_SECONDS = 6 * 3600.0
 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
@@ -184,15 +184,12 @@ def idf(document_frequency: int, documents: int) -> float:
 
 
 def lexical_coverage(query: Mapping[str, float], memory: Iterable[str]) -> float:
-    """The share of the query's rarity weight (stem -> idf) found among the memory's stems,
-    discounted when the query's whole weight is small: one middling word matched is weak
-    evidence, whatever share of a one-word query it is."""
+    """The share of the query's rarity weight (stem -> idf) found among the memory's stems."""
     total = sum(query.values())
     if total <= 0.0:
         return 0.0
     present = set(memory)
-    share = sum(weight for term, weight in query.items() if term in present) / total
-    return share * min(1.0, total / _FULL_LEXICAL_WEIGHT)
+    return sum(weight for term, weight in query.items() if term in present) / total
 
 
 def is_filler(words: Iterable[str]) -> bool:
@@ -216,10 +213,11 @@ class Memory:
     text: str
     cosine: float | None
     timestamp: datetime | None
-    #: Memories of one conversation (namespace, session): a neighbour's relevance counts.
-    thread: tuple[str, str | None]
-    #: Stored by `turn()` as a message of the conversation (not told as a memory).
-    conversational: bool = False
+    #: (namespace, session, whether `turn()` stored it): messages of one conversation lift
+    #: their neighbours (see `_same_thread`).
+    thread: tuple[str, str | None, bool]
+    #: Who said it, for a message `turn()` stored: "user" or "assistant" (None: told as a memory).
+    speaker: str | None = None
 
 
 @attrs.frozen(slots=True)
@@ -234,9 +232,14 @@ class Calibration:
     """
 
     lexical: float
+    #: Below this cosine a word match counts in proportion: a shared word in a text about
+    #: something else ("buy a house" for "where do I buy food?") is weak evidence.
+    lexical_gate: float
     question: float
+    #: The share of its evidence a question `turn()` stored loses.
     conversational_question: float
-    filler: float
+    #: The share of its evidence a message of the assistant loses.
+    assistant: float
     recency: float
     neighbour: float
     intercept: float
@@ -253,10 +256,11 @@ class Calibration:
 # The score's weights were chosen on the LoCoMo development split (benchmarks/locomo.py); the
 # logistic map was then fitted by tools/fit_relevance.py on tools/relevance_calibration.py.
 WITH_VECTORS = Calibration(
-    lexical=1.0,
+    lexical=1.5,
+    lexical_gate=0.4,
     question=0.2,
-    conversational_question=2.0,
-    filler=1.0,
+    conversational_question=1.0,
+    assistant=0.5,
     recency=0.03,
     neighbour=0.6,
     intercept=-6.742,
@@ -267,7 +271,7 @@ WITH_VECTORS = Calibration(
 # Without vectors the score is lexical only. The calibration questions share no word with their
 # facts, so they cannot fit this map; it is set so that a query's whole weight matched reads
 # about 0.9, half of it about 0.3, and words found everywhere ("user") near 0.02.
-LEXICAL_ONLY = attrs.evolve(WITH_VECTORS, intercept=-4.0, slope=6.0, top=0.0, gap=0.0)
+LEXICAL_ONLY = attrs.evolve(WITH_VECTORS, lexical=1.0, intercept=-4.0, slope=6.0, top=0.0, gap=0.0)
 
 
 @attrs.frozen(slots=True)
@@ -282,14 +286,37 @@ class Scored:
     features: tuple[float, float, float]
 
 
+def _corroboration(cosine: float | None, gate: float) -> float:
+    """How much a word match counts given the vectors' agreement (1 without vectors)."""
+    if cosine is None or gate <= 0.0:
+        return 1.0
+    return min(1.0, max(0.0, cosine / gate))
+
+
+def _same_thread(first: Memory, second: Memory) -> bool:
+    """Whether two memories are messages of one conversation: of one session, or both stored by
+    `turn()`, and close in time. Facts written one after the other are not."""
+    _, session, turn = first.thread
+    if first.thread != second.thread or (session is None and not turn):
+        return False
+    if first.timestamp is None or second.timestamp is None:
+        return True
+    return abs((first.timestamp - second.timestamp).total_seconds()) <= _NEIGHBOUR_SECONDS
+
+
 def rank(
     memories: Sequence[Memory],
     *,
     query: Mapping[str, float],
     now: datetime,
     calibration: Calibration,
+    small_talk: bool = False,
 ) -> list[Scored]:
-    """Score every memory for one query (stem -> idf weights) and return them best first."""
+    """Score every memory for one query (stem -> idf weights) and return them best first.
+
+    For `small_talk` (a query of greetings and thanks: see `is_filler`) being the best memory
+    is no evidence of anything.
+    """
     parts: dict[int, dict[str, float]] = {}
     base: dict[int, float] = {}
     for memory in memories:
@@ -300,23 +327,39 @@ def rank(
             else max(0.0, (now - memory.timestamp).total_seconds() / 86400.0)
         )
         asked = question_share(memory.text)
+        cosine = memory.cosine or 0.0
+        lexical = (
+            calibration.lexical
+            * lexical_coverage(query, words)
+            * _corroboration(memory.cosine, calibration.lexical_gate)
+        )
+        evidence = cosine + lexical
+        # A question asked in a turn tells nothing about the user: it loses that share of its
+        # evidence (all of it for a message that is only questions). What the assistant said
+        # is not what the user told: it keeps part of it. Small talk keeps none.
+        if memory.speaker is not None:
+            question = -evidence * asked * calibration.conversational_question
+        else:
+            question = -asked * calibration.question
+        assistant = -evidence * calibration.assistant if memory.speaker == "assistant" else 0.0
         part = {
-            "cosine": memory.cosine or 0.0,
-            "lexical": calibration.lexical * lexical_coverage(query, words),
-            "question": -asked
-            * (
-                calibration.conversational_question
-                if memory.conversational
-                else calibration.question
-            ),
-            "filler": -calibration.filler if is_filler(words) else 0.0,
+            "cosine": cosine,
+            "lexical": lexical,
+            "question": question,
+            "assistant": assistant,
+            "filler": -(evidence + question + assistant) if is_filler(words) else 0.0,
             "recency": calibration.recency * 0.5 ** (age / RECENCY_HALF_LIFE_DAYS),
         }
         parts[memory.rowid] = part
         base[memory.rowid] = sum(part.values())
     # Messages next to each other in one conversation answer each other: a reply scores part
     # of what the question before it scores, and the other way round.
-    thread = {m.rowid: m.thread for m in memories}
+    # The message itself, said before, is no answer to it: it lifts no neighbour, and the best
+    # *other* memory is the one whose lead counts.
+    echoes = {
+        m.rowid for m in memories if m.speaker is not None and set(stems(m.text)) == set(query)
+    }
+    by_rowid = {m.rowid: m for m in memories}
     totals: dict[int, float] = {}
     for memory in memories:
         own = base[memory.rowid]
@@ -324,13 +367,20 @@ def rank(
             (
                 base[n]
                 for n in (memory.rowid - 1, memory.rowid + 1)
-                if n in base and thread[n] == memory.thread
+                if n in by_rowid and n not in echoes and _same_thread(memory, by_rowid[n])
             ),
             default=own,
         )
         parts[memory.rowid]["neighbour"] = calibration.neighbour * max(0.0, best - own)
         totals[memory.rowid] = own + parts[memory.rowid]["neighbour"]
     order = sorted(totals, key=lambda rowid: (-totals[rowid], -rowid))
+    # The message itself, said before, is no answer to it: the best *other* memory is the one
+    # whose lead counts.
+    leader = next((rowid for rowid in order if rowid not in echoes), None)
+    runner_up = next((rowid for rowid in order if rowid not in echoes and rowid != leader), None)
+    lead = 0.0
+    if leader is not None:
+        lead = totals[leader] - (totals[runner_up] if runner_up is not None else 0.0)
     lead = (
         totals[order[0]] - totals[order[1]]
         if len(order) > 1
@@ -339,8 +389,9 @@ def rank(
         else 0.0
     )
     scored = []
-    for position, rowid in enumerate(order):
-        features = (totals[rowid], 1.0 if position == 0 else 0.0, lead if position == 0 else 0.0)
+    for rowid in order:
+        best = rowid == leader and not small_talk
+        features = (totals[rowid], 1.0 if best else 0.0, lead if best else 0.0)
         scored.append(
             Scored(
                 rowid=rowid,
