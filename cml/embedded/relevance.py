@@ -314,9 +314,11 @@ def rank(
 ) -> list[Scored]:
     """Score every memory for one query (stem -> idf weights) and return them best first.
 
-    For `small_talk` (a query of greetings and thanks: see `is_filler`) being the best memory
-    is no evidence of anything.
+    For `small_talk` (a query of greetings and thanks: see `is_filler`) neither a shared word
+    ("hello") nor being the best memory is evidence of anything.
     """
+    if small_talk:
+        query = {}
     parts: dict[int, dict[str, float]] = {}
     base: dict[int, float] = {}
     for memory in memories:

@@ -183,3 +183,28 @@ def test_lexical_only_weighs_words_by_rarity() -> None:
         assert all(m.relevance < 0.1 for m in found[1:]), found
         only_user = engine.read("t", "What does the user eat?").memories
         assert all(m.relevance < 0.1 for m in only_user), only_user
+
+
+def test_a_greeting_gets_no_memory_even_when_one_mentions_greetings(embedder: Embedder) -> None:
+    # Being the best memory for "hello!" says nothing: small talk gets no 'best memory' lift.
+    with Engine(":memory:", embedder=embedder) as engine:
+        for text in (*OTHERS, "The user says hello to the neighbours every morning."):
+            engine.write("t", text)
+        for message in ("hello!", "hi there", "good morning"):
+            assert engine.turn("t", message).memory_context == "", message
+
+
+def test_a_repeat_merges_with_its_own_namespace_even_when_another_is_nearer(
+    embedder: Embedder,
+) -> None:
+    with Engine(":memory:", embedder=embedder) as engine:
+        mine = engine.write("t", "I'm allergic to peanuts!", namespace="health")
+        # the same text in another namespace: the nearest vector of the tenant (cosine 1.0), but
+        # not this namespace's; this namespace's own (cosine 0.99) is the repeat
+        engine.write("t", "I'm allergic to peanuts!!", namespace="notes")
+        again = engine.write("t", "I'm allergic to peanuts!!", namespace="health")
+        assert again.chunks_created == 0
+        assert again.memory_id == mine.memory_id
+        # a different fact beside it is kept
+        other = engine.write("t", "I'm not allergic to peanuts.", namespace="health")
+        assert other.chunks_created == 1
