@@ -27,7 +27,7 @@ from cml.embedded import relevance
 from cml.embedded.engine import Engine
 
 TENANT = "calibration"
-CUTOFFS = (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5)
+CUTOFFS = (0.01, 0.02, 0.03, 0.04, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)
 
 
 def observations(embedder: str) -> list[tuple[str, tuple[float, ...], int]]:
@@ -105,6 +105,7 @@ def report(embedder: str, name: str) -> None:
             f"{sum(labels) / len(labels):.2f} answer"
         )
     facts = {q for q, _, label in rows if label}
+    chosen = None
     for cut in CUTOFFS:
         passing: dict[str, int] = {}
         found = set()
@@ -115,10 +116,13 @@ def report(embedder: str, name: str) -> None:
                 if label:
                     found.add(question)
         stray = [passing.get(q, 0) for q in STRAY_QUESTIONS]
+        if chosen is None and sum(n <= 1 for n in stray) >= 0.9 * len(stray):
+            chosen = cut
         print(
             f"  cut-off {cut:.2f}: facts passing {len(found)}/{len(facts)}, "
             f"unanswerable with <= 1 memory {sum(n <= 1 for n in stray)}/{len(stray)}"
         )
+    print(f"  lowest cut-off leaving >= 90 % of unanswerable with <= 1 memory: {chosen}")
 
 
 def main() -> None:
