@@ -61,20 +61,20 @@ def suite(embedder: Embedder) -> dict[str, Any]:
 
 
 def test_facts_told_in_conversation_reach_the_context(suite: dict[str, Any]) -> None:
-    # Measured 0.71 (44 of 62) with the int8 MiniLM: the rest rank below a word-sharing
-    # neighbour; benchmarks/quality.py lists them.
-    assert suite["facts_reaching_context"] >= 0.66, suite["facts_missed"]
+    # Measured 0.73 (45 of 62) with the int8 MiniLM: the rest rank below another memory that
+    # the model finds closer; `python -m benchmarks quality` lists them.
+    assert suite["facts_reaching_context"] >= 0.68, suite["facts_missed"]
 
 
 def test_questions_no_memory_answers_get_at_most_one_memory(suite: dict[str, Any]) -> None:
-    assert suite["unanswerable_at_most_one"] >= 0.9  # measured 0.95
+    assert suite["unanswerable_at_most_one"] >= 0.85  # measured 0.90 (18 of 20)
 
 
 def test_stored_questions_do_not_outrank_the_facts(suite: dict[str, Any]) -> None:
     # turn() stored every question; reading them again must still find the facts first as often
     # as before (a stored copy of the question itself would otherwise win with cosine 1.0).
     assert suite["fact_first_after_questions"] >= suite["fact_first_before_questions"] - 0.1
-    assert suite["fact_top5_after_questions"] >= 0.85  # measured 0.9
+    assert suite["fact_top5_after_questions"] >= 0.9  # measured 0.95
 
 
 def test_repeated_questions_do_not_pile_up(suite: dict[str, Any]) -> None:
