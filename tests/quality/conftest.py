@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from cml.embedded.embedders import Embedder, default_embedder
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # benchmarks/ (the suite's harness and data) lives beside tests/
 
 
 @pytest.fixture(scope="session")
