@@ -167,13 +167,14 @@ _FILLER = frozenset(
 
 
 def stems(text: str) -> dict[str, str]:
-    """The content words of `text`: stem -> first surface form, in order of appearance."""
+    """The content words of `text`: stem -> first surface form (without a possessive "'s", as
+    the full-text index splits it off), in order of appearance."""
     found: dict[str, str] = {}
     for match in _WORD.finditer(text):
         word = match.group().lower()
         if word in STOP_WORDS:
             continue
-        found.setdefault(stem(word), word)
+        found.setdefault(stem(word), word[:-2] if word.endswith("'s") else word)
     return found
 
 

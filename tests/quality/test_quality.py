@@ -208,3 +208,14 @@ def test_a_repeat_merges_with_its_own_namespace_even_when_another_is_nearer(
         # a different fact beside it is kept
         other = engine.write("t", "I'm not allergic to peanuts.", namespace="health")
         assert other.chunks_created == 1
+
+
+def test_a_possessive_word_is_as_common_as_the_word() -> None:
+    with Engine(":memory:", embedder="none") as engine:
+        for text in (CANONICAL, *OTHERS):
+            engine.write("t", text)
+        # "user's" is the word "user", found in every memory: it weighs (next to) nothing, and
+        # a memory matching only it scores as low as one matching nothing
+        found = engine.read("t", "What is the user's favourite food?").memories
+        assert {m.text for m in found[:2]} == {CANONICAL, "The user's favourite season is autumn."}
+        assert all(m.relevance < 0.05 for m in found[2:]), found
