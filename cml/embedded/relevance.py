@@ -25,6 +25,7 @@ score's weights were chosen on the LoCoMo development split. docs/embedded.md do
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -66,6 +67,7 @@ _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _SUFFIXES = ("ings", "ing", "ies", "ied", "ed", "es", "s", "ly")
 
 
+@functools.lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
     """A crude, consistent stem: lower case, possessive, a common suffix and a final "e" removed
     ("prescribed" and "prescribe" both give "prescrib")."""
@@ -176,6 +178,14 @@ def stems(text: str) -> dict[str, str]:
             continue
         found.setdefault(stem(word), word[:-2] if word.endswith("'s") else word)
     return found
+
+
+# Texts recur from read to read (the same memories are candidates again): analyse each once.
+@functools.lru_cache(maxsize=20_000)
+def _analysis(text: str) -> tuple[frozenset[str], float, bool]:
+    """A memory text's content stems, share of questions and whether it is small talk."""
+    words = frozenset(stems(text))
+    return words, question_share(text), is_filler(words)
 
 
 def idf(document_frequency: int, documents: int) -> float:
@@ -326,13 +336,12 @@ def rank(
     parts: dict[int, dict[str, float]] = {}
     base: dict[int, float] = {}
     for memory in memories:
-        words = stems(memory.text)
+        words, asked, filler = _analysis(memory.text)
         age = (
             0.0
             if memory.timestamp is None
             else max(0.0, (now - memory.timestamp).total_seconds() / 86400.0)
         )
-        asked = question_share(memory.text)
         cosine = memory.cosine or 0.0
         lexical = (
             calibration.lexical
@@ -353,7 +362,7 @@ def rank(
             "lexical": lexical,
             "question": question,
             "assistant": assistant,
-            "filler": -(evidence + question + assistant) if is_filler(words) else 0.0,
+            "filler": -(evidence + question + assistant) if filler else 0.0,
             "recency": calibration.recency * 0.5 ** (age / RECENCY_HALF_LIFE_DAYS),
         }
         parts[memory.rowid] = part
@@ -363,7 +372,7 @@ def rank(
     # The message itself, said before, is no answer to it: it lifts no neighbour, and the best
     # *other* memory is the one whose lead counts.
     echoes = {
-        m.rowid for m in memories if m.speaker is not None and set(stems(m.text)) == set(query)
+        m.rowid for m in memories if m.speaker is not None and _analysis(m.text)[0] == set(query)
     }
     by_rowid = {m.rowid: m for m in memories}
     totals: dict[int, float] = {}
@@ -412,7 +421,7 @@ def rank(
                 rowid=rowid,
                 relevance=calibration.probability(features),
                 score=totals[rowid],
-                parts={k: round(v, 6) for k, v in parts[rowid].items()},
+                parts=parts[rowid],
                 features=features,
             )
         )

@@ -1551,7 +1551,8 @@ def explain_retrieval(engine: Engine, tenant: str, body: Mapping[str, Any]) -> d
         row = rows[entry.rowid]
         candidate = candidates[entry.rowid]
         # The parts sum to the score; `final_score` is the calibrated relevance of that score.
-        breakdown = {**entry.parts, "score": round(entry.score, 6)}
+        breakdown = {k: round(v, 6) for k, v in entry.parts.items()}
+        breakdown["score"] = round(entry.score, 6)
         if candidate.cosine is not None:
             breakdown["raw_cosine"] = candidate.cosine
         if candidate.bm25 is not None:
