@@ -2,10 +2,11 @@
 weight the lexical signal of `relevance`.
 
 Counts come from the full-text index (its porter stemmer, so "eat" counts "eating" too), limited
-to the tenant's active memories. Counting a word found in most of a large store walks its whole
-posting list, so counts are cached: a small store recounts after every write (it is cheap and
-tests expect it), a large one at most every `LARGE_STORE_TTL_SECONDS`; a rarity a few seconds
-old ranks the same.
+to the tenant's active memories for a word found in at most `_EXACT_UP_TO` memories of the store;
+a more common word's share of the whole store stands in for its share of the tenant's (looking
+each of its matches up would cost a walk over much of the store). Counts are cached: a small
+store recounts after every write (it is cheap and tests expect it), a large one at most every
+`LARGE_STORE_TTL_SECONDS`; a rarity a few seconds old ranks the same.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ __all__ = ["LARGE_STORE_TTL_SECONDS", "TermRarity"]
 LARGE_STORE_TTL_SECONDS = 30.0
 # Below this many memories a tenant's counts are redone whenever the store changed.
 _SMALL_STORE = 2_000
+# A word in at most this many memories of the whole store is counted exactly for the tenant.
+_EXACT_UP_TO = 2_000
 # Bounds the cache: beyond it, the oldest half is dropped.
 _MAX_ENTRIES = 50_000
 
@@ -53,35 +56,65 @@ class TermRarity:
                     del self._cache[old]
             self._cache[key] = (value, generation, time.monotonic())
 
+    def _count(
+        self,
+        db: Any,
+        key: tuple[str, str],
+        generation: int,
+        sql: str,
+        params: tuple[Any, ...],
+        *,
+        size: int | None = None,
+    ) -> int:
+        """A cached count (see the module docstring for when it is redone)."""
+        value = self._cached(key, generation, size)
+        if value is None:
+            value = int(db.execute(sql, params).fetchone()[0])
+            self._keep(key, value, generation)
+        return value
+
     def weights(self, db: Any, tenant: str, query: str, generation: int) -> dict[str, float]:
         """Stem -> idf for the content words of `query`, among the tenant's active memories."""
         words = relevance.stems(query)
         if not words:
             return {}
-        size_key = (tenant, "")
-        size = self._cached(size_key, generation, None)
-        if size is None:
-            size = int(
-                db.execute(
-                    "SELECT count(*) FROM memories WHERE tenant_id = ? AND status = 'active'",
-                    (tenant,),
-                ).fetchone()[0]
-            )
-            self._keep(size_key, size, generation)
+        size = self._count(
+            db,
+            (tenant, ""),
+            generation,
+            "SELECT count(*) FROM memories WHERE tenant_id = ? AND status = 'active'",
+            (tenant,),
+        )
         weights = {}
         for stem, word in words.items():
-            key = (tenant, word)
-            count = self._cached(key, generation, size)
-            if count is None:
+            phrase = '"' + word.replace('"', '""') + '"'
+            # The whole index first: cheap, as it walks the word's matches only.
+            anywhere = self._count(
+                db,
+                ("", word),
+                generation,
+                "SELECT count(*) FROM memories_fts WHERE memories_fts MATCH ?",
+                (phrase,),
+                size=size,
+            )
+            if anywhere <= _EXACT_UP_TO:
                 # CROSS JOIN keeps the order: the word's matches first, each looked up by rowid.
-                count = int(
-                    db.execute(
-                        "SELECT count(*) FROM memories_fts AS f CROSS JOIN memories AS m "
-                        "ON m.rowid = f.rowid WHERE memories_fts MATCH ? AND m.tenant_id = ? "
-                        "AND m.status = 'active'",
-                        ('"' + word.replace('"', '""') + '"', tenant),
-                    ).fetchone()[0]
+                count = self._count(
+                    db,
+                    (tenant, word),
+                    generation,
+                    "SELECT count(*) FROM memories_fts AS f CROSS JOIN memories AS m "
+                    "ON m.rowid = f.rowid WHERE memories_fts MATCH ? AND m.tenant_id = ? "
+                    "AND m.status = 'active'",
+                    (phrase, tenant),
+                    size=size,
                 )
-                self._keep(key, count, generation)
+            else:
+                # A common word: looking each match up would cost a walk over much of the store;
+                # its share of the whole store stands in for its share of the tenant's.
+                everything = self._count(
+                    db, ("", ""), generation, "SELECT count(*) FROM memories", (), size=size
+                )
+                count = round(anywhere * size / max(everything, 1))
             weights[stem] = relevance.idf(count, size)
         return weights

@@ -199,7 +199,7 @@ def lexical_coverage(query: Mapping[str, float], memory: Iterable[str]) -> float
     total = sum(query.values())
     if total <= 0.0:
         return 0.0
-    present = set(memory)
+    present = memory if isinstance(memory, (set, frozenset)) else set(memory)
     return sum(weight for term, weight in query.items() if term in present) / total
 
 
@@ -378,6 +378,11 @@ def rank(
     totals: dict[int, float] = {}
     for memory in memories:
         own = base[memory.rowid]
+        _, session, turn = memory.thread
+        if session is None and not turn:  # not a message of a conversation: no neighbours
+            parts[memory.rowid]["neighbour"] = 0.0
+            totals[memory.rowid] = own
+            continue
         lifts = [
             max(
                 0.0,
