@@ -25,6 +25,7 @@ from . import (
     locomo,
     overhead,
     plots,
+    quality,
     report,
     streaming,
     throughput,
@@ -42,6 +43,7 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "locomo": lambda args: locomo.run(sensitivity=not args.no_sensitivity),
     "streaming": lambda args: streaming.run(),
     "isolation": lambda args: isolation.run(),
+    "quality": lambda args: quality.run(),
 }
 
 

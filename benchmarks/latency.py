@@ -154,18 +154,32 @@ def new_texts(count: int, known: Sequence[str], *, seed: int) -> list[str]:
 
 
 def needle_recall(engine: Engine, needles: dict[str, str]) -> dict[str, Any]:
-    """For each planted memory, its rank in the read of its question (None when not in the top)."""
+    """For each planted memory, its rank in the read of its question (None when not in the top),
+    and how many exact dense search (the same vectors, cosine alone) finds in its top 5."""
     ranks: dict[str, int | None] = {}
+    dense_top5 = 0
+    rowids = {
+        str(row["id"]): int(row["rowid"])
+        for row in engine.store.execute(
+            f"SELECT rowid, id FROM memories WHERE id IN ({', '.join('?' * len(needles))})",
+            list(needles),
+        )
+    }
     for memory_id, question in needles.items():
         found = engine.read(TENANT, question, max_results=MAX_RESULTS)
         ids = [str(item.id) for item in found.memories]
         ranks[question] = ids.index(memory_id) + 1 if memory_id in ids else None
+        if engine._vectors is not None and engine.embedder is not None:
+            vector = engine.embedder.embed([question])[0]
+            top = [rowid for rowid, _ in engine._vectors.search(vector, TENANT, 5)]
+            dense_top5 += rowids.get(memory_id) in top
     total = len(ranks)
     return {
         "needles": total,
         "found@1": sum(r == 1 for r in ranks.values()) / total,
         "found@5": sum(r is not None and r <= 5 for r in ranks.values()) / total,
         "found@10": sum(r is not None for r in ranks.values()) / total,
+        "dense_found@5": dense_top5 / total,
         "ranks": ranks,
     }
 

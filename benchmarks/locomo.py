@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from cml.embedded import retrieval
+from cml.embedded import relevance
 from cml.embedded.engine import Engine
 
 from ._common import resolve
@@ -43,20 +43,15 @@ BASELINES = {
     "RRF BM25 + MiniLM": (0.481, 0.567, 0.619, 0.386),
 }
 
-#: Neighbouring ranking weights, to see how much the result depends on the exact defaults.
+#: Neighbouring relevance weights, to see how much the result depends on the exact defaults.
 SENSITIVITY: dict[str, dict[str, float]] = {
-    "vector 0.45 / lexical 0.45": {"vector": 0.45, "lexical": 0.45},
-    "vector 0.55 / lexical 0.35": {"vector": 0.55, "lexical": 0.35},
-    "cosine ceiling 0.6": {"vector_ceiling": 0.6},
-    "cosine ceiling 0.8": {"vector_ceiling": 0.8},
-    "cosine floor 0.1": {"vector_floor": 0.1},
-    "no recency/importance/confidence": {"recency": 0.0, "importance": 0.0, "confidence": 0.0},
-    "previous defaults (0.55 / 0.35, cosine 0.10-0.55)": {
-        "vector": 0.55,
-        "lexical": 0.35,
-        "vector_floor": 0.10,
-        "vector_ceiling": 0.55,
-    },
+    "lexical 0.8": {"lexical": 0.8},
+    "lexical 1.3": {"lexical": 1.3},
+    "question 0.0": {"question": 0.0},
+    "question 0.4": {"question": 0.4},
+    "no neighbour": {"neighbour": 0.0},
+    "neighbour 0.4": {"neighbour": 0.4},
+    "neighbour 0.8": {"neighbour": 0.8},
 }
 
 
@@ -210,7 +205,13 @@ def write_conversation(engine: Engine, conversation: Conversation) -> dict[str, 
     """Every turn as one memory; how many were stored, merged into a near-duplicate, chunked."""
     tenant = tenant_of(conversation)
     turns = [
-        {"content": t.memory, "timestamp": t.timestamp, "metadata": {"dia_id": t.dia_id}}
+        {
+            "content": t.memory,
+            "timestamp": t.timestamp,
+            "metadata": {"dia_id": t.dia_id},
+            # The data set's sessions ("D3" of "D3:7"): one conversation each.
+            "session_id": f"{tenant}-{t.dia_id.split(':')[0]}",
+        }
         for t in conversation.turns
     ]
     for start in range(0, len(turns), BATCH):
@@ -257,9 +258,9 @@ def ask(
 
 @contextmanager
 def weights(**overrides: float) -> Iterator[None]:
-    """Rank with other `Weights` defaults for a while (what the sensitivity runs change)."""
-    varied = attrs.evolve(retrieval.Weights(), **overrides)
-    with unittest.mock.patch.object(retrieval, "Weights", return_value=varied):
+    """Rank with other relevance weights for a while (what the sensitivity runs change)."""
+    varied = attrs.evolve(relevance.WITH_VECTORS, **overrides)
+    with unittest.mock.patch.object(relevance, "WITH_VECTORS", varied):
         yield
 
 
@@ -299,7 +300,7 @@ def evaluate(
         results, seconds = ask(engine, conversations)
         report: dict[str, Any] = {
             "embedder": engine.embedder.name if engine.embedder else "none",
-            "weights": attrs.asdict(retrieval.Weights()),
+            "weights": attrs.asdict(relevance.WITH_VECTORS),
             "conversations": len(conversations),
             "turns": sum(w["turns"] for w in writes),
             "memories": sum(w["memories"] for w in writes),

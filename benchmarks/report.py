@@ -261,6 +261,13 @@ def _latency(results: Mapping[str, Any]) -> Iterator[Row]:
             f"{needles['found@1']:.0%} / {needles['found@5']:.0%}",
             f"of {needles['needles']}",
         )
+        if "dense_found@5" in needles:
+            yield Row(
+                "latency",
+                f"needles in the top 5 of exact dense search {at}",
+                f"{needles['dense_found@5']:.0%}",
+                f"of {needles['needles']}",
+            )
         yield Row(
             "latency", f"first read (vector index load) {at}", entry["first_read_seconds"], "s"
         )
@@ -392,7 +399,6 @@ def _streaming(results: Mapping[str, Any]) -> Iterator[Row]:
     )
 
 
-#: Section builders, in the order of the table.
 def _isolation(results: Mapping[str, Any]) -> Iterator[Row]:
     reads = results["neighbour_read_ms"]
     smallest = min(reads, key=int)
@@ -419,6 +425,57 @@ def _isolation(results: Mapping[str, Any]) -> Iterator[Row]:
         )
 
 
+def _quality(results: Mapping[str, Any]) -> Iterator[Row]:
+    suite = results["suite"]
+    yield Row(
+        "quality",
+        "facts reaching turn()'s memory_context",
+        suite["facts_reaching_context"],
+        "share",
+        0.95,
+        "target",
+    )
+    yield Row(
+        "quality",
+        "unanswerable with <= 1 memory",
+        suite["unanswerable_at_most_one"],
+        "share",
+        0.90,
+        "target",
+    )
+    yield Row(
+        "quality",
+        "fact first, before / after the questions were stored",
+        f"{suite['fact_first_before_questions']:.2f} / {suite['fact_first_after_questions']:.2f}",
+    )
+    yield Row(
+        "quality",
+        "memories added by asking every question again",
+        suite["memories_added_by_repeated_questions"],
+    )
+    merges = results["merges"]
+    yield Row(
+        "quality",
+        "distinct near-identical facts merged",
+        f"{merges['distinct_merged']} of {merges['distinct_pairs']}",
+    )
+    yield Row(
+        "quality", "true repeats merged", f"{merges['repeats_merged']} of {merges['repeat_pairs']}"
+    )
+    if "locomo" in results:
+        entry = results["locomo"]
+        yield Row("quality", "LoCoMo dev read", _recalls(entry["read"]), "R@5/R@10/R@20/MRR")
+        yield Row(
+            "quality",
+            "LoCoMo dev evidence reaching turn()'s context",
+            entry["turn_recall"],
+            "share",
+            0.75,
+            "target",
+        )
+
+
+#: Section builders, in the order of the table.
 SECTIONS: dict[str, Callable[[Mapping[str, Any]], Iterator[Row]]] = {
     "imports": _imports,
     "overhead": _overhead,
@@ -429,6 +486,7 @@ SECTIONS: dict[str, Callable[[Mapping[str, Any]], Iterator[Row]]] = {
     "locomo": _locomo,
     "streaming": _streaming,
     "isolation": _isolation,
+    "quality": _quality,
 }
 
 

@@ -165,6 +165,8 @@ def digest(texts: list[str]) -> str:
 
 
 #: (memory, question) pairs in words the generated sentences never use.
+#: NEEDLES[PARAPHRASED_FROM:] are asked in other words than they were told.
+PARAPHRASED_FROM = 6
 NEEDLES = (
     (
         "Marguerite keeps the spare key to the boathouse under the blue ceramic frog.",
@@ -186,6 +188,52 @@ NEEDLES = (
     (
         "Ottoline's violin recital is at Lindqvist Hall on the last Friday of April.",
         "When is Ottoline's violin recital?",
+    ),
+    # From here on paraphrased (see PARAPHRASED_FROM): the question shares (almost) no content
+    # word with the memory.
+    (
+        "Bartholomew's flight to Reykjavik was cancelled because of the volcano.",
+        "Why couldn't Bartholomew fly to Iceland?",
+    ),
+    (
+        "The user's grandmother taught her to bake sourdough bread.",
+        "Who showed me how to make loaves?",
+    ),
+    (
+        "Priyanka switched from the night shift to mornings at the hospital.",
+        "When does Priyanka work now?",
+    ),
+    ("The user keeps a tortoise named Sir Reginald in the garden.", "What reptile do I own?"),
+    (
+        "Lucjan repaired the leaking roof of the garden shed last weekend.",
+        "Who fixed the outbuilding?",
+    ),
+    (
+        "The user is saving for a sailing trip around the Greek islands.",
+        "What holiday am I putting money aside for?",
+    ),
+    (
+        "Mirela's daughter started primary school in Zagreb this autumn.",
+        "Where does Mirela's child study?",
+    ),
+    ("The user can't tolerate gluten since a coeliac diagnosis.", "Which foods make me ill?"),
+    ("Anselm sold his vintage motorcycle to a collector in Lyon.", "What did Anselm get rid of?"),
+    (
+        "The user's landlord raised the rent by twelve percent in March.",
+        "How much more do I pay for my flat?",
+    ),
+    (
+        "Theodora translated a Portuguese novel into Polish for a small publisher.",
+        "What book project did Theodora finish?",
+    ),
+    ("The user volunteers at a soup kitchen every second Sunday.", "What charity work do I do?"),
+    (
+        "Ignatius adopted a retired greyhound from a rescue shelter.",
+        "What pet did Ignatius take in?",
+    ),
+    (
+        "The user's car failed its inspection because of worn brake pads.",
+        "Why did my vehicle not pass the test?",
     ),
 )
 

@@ -1,7 +1,12 @@
 """The memory context string handed to an LLM, laid out as the CML server lays it out.
 
-One implementation serves `ReadResponse.context` (client side), the embedded engine's
-`llm_context` and turn `memory_context`, and the local server.
+`build_context` is the one context builder: it serves the embedded engine's `llm_context` (so
+`get_context` and `chat`), turn's `memory_context`, the local server, and `ReadResponse.context`
+on the client side, so all of them put the same memories into a prompt. It keeps the memories at
+or above a relevance cut-off, best first, within a character budget. An engine whose relevance is
+calibrated (the embedded one) names its cut-off in `retrieval_meta["context_min_relevance"]`, so a
+client building the context from a plain read applies the same one; a server that sends none gets
+every memory it returned, as before.
 """
 
 from __future__ import annotations
@@ -12,7 +17,16 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from .models import MemoryItem, ReadResponse
 
-__all__ = ["HEADER", "Group", "format_memory_context", "format_sections", "group_of"]
+__all__ = [
+    "CONTEXT_CUTOFF_KEY",
+    "DEFAULT_CONTEXT_TOKENS",
+    "HEADER",
+    "Group",
+    "build_context",
+    "format_memory_context",
+    "format_sections",
+    "group_of",
+]
 
 HEADER = "# Retrieved Memory Context"
 Group = Literal["constraints", "facts", "preferences", "episodes"]
@@ -26,6 +40,12 @@ _GROUPS: dict[str, Group] = {
     "hypothesis": "facts",
     "preference": "preferences",
 }
+#: turn()'s default `max_context_tokens`, and the budget of every other context.
+DEFAULT_CONTEXT_TOKENS = 1500
+#: The `retrieval_meta` key under which an engine names the relevance cut-off of its contexts.
+CONTEXT_CUTOFF_KEY = "context_min_relevance"
+# A rough count of characters per token for English text (the budget is in tokens).
+_CHARS_PER_TOKEN = 4
 # A constraint retrieved with less relevance than this is offered, not imposed.
 _MUST_FOLLOW_RELEVANCE = 0.5
 # Below this confidence a fact is shown under Warnings rather than stated as known.
@@ -94,6 +114,23 @@ def format_sections(items: Iterable[MemoryItem], *, max_chars: int | None = None
     return "" if len(parts) == 1 else "\n\n".join(parts) + "\n"
 
 
+def build_context(
+    memories: Iterable[MemoryItem],
+    *,
+    min_relevance: float | None = None,
+    max_tokens: int = DEFAULT_CONTEXT_TOKENS,
+) -> str:
+    """The context for a prompt: the memories (ranked, best first) at or above `min_relevance`,
+    within about `max_tokens`; an empty string when none qualifies."""
+    kept = [m for m in memories if min_relevance is None or m.relevance >= min_relevance]
+    return format_sections(kept, max_chars=max(200, max_tokens * _CHARS_PER_TOKEN))
+
+
 def format_memory_context(response: ReadResponse) -> str:
-    """The context string for a read response's memories (in their ranked order)."""
-    return format_sections(response.memories)
+    """The context string for a read response's memories (in their ranked order), with the
+    cut-off the engine named in `retrieval_meta`, if any."""
+    cutoff = (response.retrieval_meta or {}).get(CONTEXT_CUTOFF_KEY)
+    return build_context(
+        response.memories,
+        min_relevance=float(cutoff) if isinstance(cutoff, (int, float)) else None,
+    )

@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .._constants import FORGET_MIN_RELEVANCE, FORGET_QUERY_LIMIT
-from .._context import format_sections, group_of
+from .._context import (
+    CONTEXT_CUTOFF_KEY,
+    DEFAULT_CONTEXT_TOKENS,
+    build_context,
+    format_sections,
+    group_of,
+)
 from .._exceptions import InvalidRequestError, NotFoundError
 from ..chunking import ChunkingConfig, chunk_text
 from ..models import (
@@ -36,10 +42,12 @@ from ..models import (
     WriteResponse,
     parse_datetime,
 )
-from . import retrieval
+from . import relevance, retrieval
 from .classify import classify
+from .duplicates import NEAR_DUPLICATE_COSINE, same_statement
 from .embedders import Embedder, resolve_embedder
 from .extract import extract
+from .rarity import TermRarity
 from .storage import Store, fts_match
 
 __all__ = ["MAX_CONTENT_CHARS", "Engine", "default_db_path"]
@@ -61,10 +69,13 @@ _CHUNKING = ChunkingConfig(strategy="sentence", max_chunk_size=8, overlap_size=1
 _CANDIDATES = 100
 # The filter of a read with no filters: the tenant's active memories.
 _UNFILTERED = "m.tenant_id = ? AND m.status = 'active'"
-# Two texts closer than this (cosine) are the same memory said again: reinforce, don't store.
-NEAR_DUPLICATE_COSINE = 0.97
-# A turn injects only memories at least this relevant (the CML server's rule).
-TURN_MIN_RELEVANCE = 0.3
+# How many of the closest memories a write compares itself with (see `_duplicate_of`).
+_DUPLICATE_CANDIDATES = 8
+# A turn builds its context from this many of the best memories (then the cut-off and the token
+# budget choose); `get_context` from its `max_results`, 10 by default.
+TURN_CANDIDATES = 20
+# The tags `turn()` gives the messages it stores (besides "conversation"), by speaker.
+_TURN_TAGS = {"user_input": "user", "assistant_response": "assistant"}
 # Access counts are written in batches, not on every read.
 _ACCESS_FLUSH_EVERY = 256
 _ACCESS_FLUSH_SECONDS = 2.0
@@ -81,6 +92,11 @@ _VALID_TYPES = frozenset(t.value for t in MemoryType)
 # Predicates with one current value: a new one replaces the old ("is_a" is not: one can be
 # a doctor and a father).
 _SINGLE_VALUED = frozenset({"lives_in", "works_at", "named", "born_in"})
+
+
+def _speaker(tags: Sequence[str]) -> str | None:
+    """Who said a message `turn()` stored ("user" or "assistant"); None for other memories."""
+    return next((_TURN_TAGS[tag] for tag in tags if tag in _TURN_TAGS), None)
 
 
 def default_db_path() -> Path:
@@ -313,6 +329,7 @@ class Engine:
 
             self._vectors = VectorIndex(self.store, self.embedder.dim)
         self.replies = Replies(self.store)
+        self._rarity = TermRarity()
         self._access: Counter[str] = Counter()
         self._access_lock = threading.Lock()
         self._access_flushed = time.monotonic()
@@ -432,6 +449,9 @@ class Engine:
         return rows
 
     def _duplicate_of(self, db: Any, tenant: str, row: Mapping[str, Any], vector: Any) -> Any:
+        """The active memory of the same tenant and namespace that `row` says again, if any: the
+        same text, or a near-identical one (cosine) stating the same numbers, dates, names and
+        negations (see `duplicates`)."""
         # The unary `+` keeps SQLite on the (tenant_id, content_hash) index: left to itself it
         # picks memories_scope (three equalities) and scans every active memory on each write.
         found = db.execute(
@@ -442,13 +462,26 @@ class Engine:
         if found is not None or vector is None or self._vectors is None:
             return found
         self._vectors.sync(self._generation(db))
-        nearest = self._vectors.search(vector, tenant, 1)
-        if nearest and nearest[0][1] >= NEAR_DUPLICATE_COSINE:
-            return db.execute(
-                "SELECT rowid, id FROM memories WHERE rowid = ? AND namespace = ? "
-                "AND status = 'active'",
-                (nearest[0][0], row["namespace"]),
-            ).fetchone()
+        # Every close neighbour, not only the nearest: the nearest may be of another namespace,
+        # or a different fact, while the true repeat is the second.
+        close = [
+            rowid
+            for rowid, cosine in self._vectors.search(vector, tenant, _DUPLICATE_CANDIDATES)
+            if cosine >= NEAR_DUPLICATE_COSINE
+        ]
+        if not close:
+            return None
+        rows = {
+            int(r["rowid"]): r
+            for r in db.execute(
+                f"SELECT rowid, id, text FROM memories NOT INDEXED WHERE rowid IN "
+                f"({', '.join('?' * len(close))}) AND namespace = ? AND status = 'active'",
+                [*close, row["namespace"]],
+            )
+        }
+        for rowid in close:  # best first
+            if rowid in rows and same_statement(rows[rowid]["text"], row["text"]):
+                return rows[rowid]
         return None
 
     def _insert(
@@ -824,16 +857,44 @@ class Engine:
                     [*candidates, *params],
                 )
             }
-        candidates = {rowid: c for rowid, c in candidates.items() if rowid in by_rowid}
+            candidates = {rowid: c for rowid, c in candidates.items() if rowid in by_rowid}
+            scored = self._score(db, tenant, query, candidates, by_rowid)
+        return [self._item(by_rowid[s.rowid], s.relevance) for s in scored[:limit]]
+
+    def _score(
+        self,
+        db: Any,
+        tenant: str,
+        query: str,
+        candidates: Mapping[int, retrieval.Candidate],
+        rows: Mapping[int, Mapping[str, Any]],
+    ) -> list[relevance.Scored]:
+        """Every candidate on the calibrated relevance scale, best first (see `relevance`)."""
+        weights = self._rarity.weights(db, tenant, query, self._generation(db))
+        memories = []
         for rowid, candidate in candidates.items():
-            row = by_rowid[rowid]
-            candidate.timestamp = parse_datetime(row["timestamp"])
-            candidate.importance = row["importance"]
-            candidate.confidence = row["confidence"]
-        ranked = retrieval.rank(
-            candidates, weights=retrieval.Weights(), lexical_only=self._vectors is None
+            row = rows[rowid]
+            speaker = _speaker(json.loads(row["context_tags"]))
+            memories.append(
+                relevance.Memory(
+                    rowid=rowid,
+                    text=row["text"],
+                    cosine=candidate.cosine,
+                    timestamp=parse_datetime(row["timestamp"]),
+                    thread=(row["namespace"], row["session_id"], speaker is not None),
+                    speaker=speaker,
+                )
+            )
+        calibration = (
+            relevance.WITH_VECTORS if self._vectors is not None else relevance.LEXICAL_ONLY
         )
-        return [self._item(by_rowid[c.rowid], c.relevance) for c in ranked[:limit]]
+        return relevance.rank(
+            memories,
+            query=weights,
+            now=_now(),
+            calibration=calibration,
+            small_talk=relevance.is_filler(relevance.stems(query)),
+        )
 
     def _semantic(
         self, db: Any, vector: Any, tenant: str, where: str, params: list[Any]
@@ -948,9 +1009,15 @@ class Engine:
             memories=items,
             total_count=len(items),
             elapsed_ms=round((time.perf_counter() - started) * 1000.0, 3),
-            llm_context=format_sections(items) if response_format == "llm_context" else None,
+            llm_context=(
+                build_context(items, min_relevance=relevance.CONTEXT_MIN_RELEVANCE)
+                if response_format == "llm_context"
+                else None
+            ),
             retrieval_meta={
                 "engine": "embedded",
+                # Relevance here is calibrated (cml.embedded.relevance): the context cut-off.
+                CONTEXT_CUTOFF_KEY: relevance.CONTEXT_MIN_RELEVANCE,
                 "sources": ["fts5", "vector"] if self._vectors is not None else ["fts5"],
                 "embedder": self.embedder.name if self.embedder is not None else None,
             },
@@ -997,7 +1064,7 @@ class Engine:
         *,
         assistant_response: str | None = None,
         session_id: str | None = None,
-        max_context_tokens: int = 1500,
+        max_context_tokens: int = DEFAULT_CONTEXT_TOKENS,
         timestamp: datetime | None = None,
         namespace: str | None = None,
         idempotency_key: str | None = None,
@@ -1009,15 +1076,14 @@ class Engine:
             assistant_response = None  # a blank answer is no answer
         if assistant_response is not None:
             _check_text(assistant_response, "assistant_response")
+        # The same read and the same builder as `get_context` (and so `chat`): one message gets
+        # one context, whichever way it is asked for (up to 10 memories: get_context's default).
+        # A message may be longer than a query may be: its beginning finds the context.
         found = self.read(
-            tenant,
-            # A message may be longer than a query may be: its beginning finds the context.
-            user_message[:MAX_QUERY_CHARS],
-            max_results=20,
-            namespace=namespace,
-            min_relevance=TURN_MIN_RELEVANCE,
+            tenant, user_message[:MAX_QUERY_CHARS], max_results=TURN_CANDIDATES, namespace=namespace
         )
-        context = format_sections(found.memories, max_chars=max(200, max_context_tokens * 4))
+        used = [m for m in found.memories if m.relevance >= relevance.CONTEXT_MIN_RELEVANCE]
+        context = build_context(used, max_tokens=max_context_tokens)
         stored = 0
         for text, tag in ((user_message, "user_input"), (assistant_response, "assistant_response")):
             if text is None:
@@ -1036,7 +1102,7 @@ class Engine:
             stored += 1
         return TurnResponse(
             memory_context=context,
-            memories_retrieved=len(found.memories),
+            memories_retrieved=len(used),
             memories_stored=stored,
             reconsolidation_applied=False,
         )

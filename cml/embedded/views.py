@@ -9,7 +9,6 @@ counts as an access of the memories it returns, as any read does.
 from __future__ import annotations
 
 import json
-import math
 import os
 import sqlite3
 import time
@@ -20,18 +19,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from .._exceptions import InvalidRequestError, NotFoundError
 from ..chunking import chunk_text
 from ..models import MemoryType
-from . import embedders, maintenance, retrieval
+from . import embedders, maintenance, relevance, retrieval
 from .classify import classify
+from .duplicates import NEAR_DUPLICATE_COSINE
 from .engine import (
     _CANDIDATES,
     _CHUNKING,
     CHUNK_THRESHOLD_CHARS,
     MAX_CONTENT_CHARS,
-    NEAR_DUPLICATE_COSINE,
-    TURN_MIN_RELEVANCE,
     Engine,
     _check_text,
     _hash,
@@ -1323,7 +1323,7 @@ def _item(key: str, value: Any, **fields: Any) -> dict[str, Any]:
 
 def config_sections(engine: Engine) -> dict[str, Any]:
     """The engine's settings, grouped; the maintenance ones may be edited at run time."""
-    weights = retrieval.Weights()
+    calibration = relevance.WITH_VECTORS if engine._vectors is not None else relevance.LEXICAL_ONLY
     embedder = engine.embedder
     stored = maintenance.stored_settings(engine)
     effective = maintenance.current_settings(engine)
@@ -1356,21 +1356,9 @@ def config_sections(engine: Engine) -> dict[str, Any]:
         _item("near_duplicate_cosine", NEAR_DUPLICATE_COSINE),
     ]
     read = [
-        _item("turn_min_relevance", TURN_MIN_RELEVANCE),
+        _item("context_min_relevance", relevance.CONTEXT_MIN_RELEVANCE),
         _item("candidates_per_search", _CANDIDATES),
-        *(
-            _item(f"weight_{name}", getattr(weights, name))
-            for name in (
-                "vector",
-                "lexical",
-                "recency",
-                "importance",
-                "confidence",
-                "vector_floor",
-                "vector_ceiling",
-                "recency_half_life_days",
-            )
-        ),
+        *(_item(f"relevance_{name}", value) for name, value in attrs.asdict(calibration).items()),
     ]
     jobs_items = [
         _item(
@@ -1533,6 +1521,7 @@ def explain_retrieval(engine: Engine, tenant: str, body: Mapping[str, Any]) -> d
             if candidates
             else {}
         )
+        scored = engine._score(db, tenant, query, candidates, rows) if candidates else []
     steps.append(
         {
             "source": "fts5",
@@ -1557,22 +1546,18 @@ def explain_retrieval(engine: Engine, tenant: str, body: Mapping[str, Any]) -> d
                 "result_preview": _preview(rows, semantic),
             }
         )
-    for rowid, candidate in candidates.items():
-        row = rows[rowid]
-        moment = datetime.fromisoformat(row["timestamp"])
-        candidate.timestamp = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        candidate.importance = row["importance"]
-        candidate.confidence = row["confidence"]
-    lexical_only = engine._vectors is None
-    weights = retrieval.Weights()
-    ranked = retrieval.rank(candidates, weights=weights, lexical_only=lexical_only)
     selected = {str(item.id) for item in response.memories}
-    best_bm25 = min((c.bm25 for c in ranked if c.bm25 is not None), default=None)
-    now = _now()
     rerank = []
-    for position, candidate in enumerate(ranked[: max(max_results * 3, 20)], start=1):
-        row = rows[candidate.rowid]
-        breakdown = _breakdown(candidate, weights, best_bm25, now, lexical_only=lexical_only)
+    for position, entry in enumerate(scored[: max(max_results * 3, 20)], start=1):
+        row = rows[entry.rowid]
+        candidate = candidates[entry.rowid]
+        # The parts sum to the score; `final_score` is the calibrated relevance of that score.
+        breakdown = {k: round(v, 6) for k, v in entry.parts.items()}
+        breakdown["score"] = round(entry.score, 6)
+        if candidate.cosine is not None:
+            breakdown["raw_cosine"] = candidate.cosine
+        if candidate.bm25 is not None:
+            breakdown["raw_bm25"] = candidate.bm25
         sources = [
             s for s, v in (("fts5", candidate.bm25), ("vector", candidate.cosine)) if v is not None
         ]
@@ -1585,7 +1570,7 @@ def explain_retrieval(engine: Engine, tenant: str, body: Mapping[str, Any]) -> d
                 "text": row["text"],
                 "source_type": row["type"],
                 "rank": position,
-                "final_score": round(candidate.relevance, 6),
+                "final_score": round(entry.relevance, 6),
                 "breakdown": breakdown,
                 "retrieval_source": "+".join(sources),
                 "selected": row["id"] in selected,
@@ -1625,40 +1610,6 @@ def explain_retrieval(engine: Engine, tenant: str, body: Mapping[str, Any]) -> d
     }
 
 
-def _breakdown(
-    candidate: retrieval.Candidate,
-    weights: retrieval.Weights,
-    best_bm25: float | None,
-    now: datetime,
-    *,
-    lexical_only: bool,
-) -> dict[str, float]:
-    """Each weighted part of a candidate's relevance (they sum to it, before clipping)."""
-    w_lexical = weights.lexical + (weights.vector if lexical_only else 0.0)
-    w_vector = 0.0 if lexical_only else weights.vector
-    lexical = candidate.bm25 / best_bm25 if candidate.bm25 is not None and best_bm25 else 0.0
-    vector = 0.0
-    if candidate.cosine is not None:
-        span = weights.vector_ceiling - weights.vector_floor
-        vector = min(1.0, max(0.0, (candidate.cosine - weights.vector_floor) / span))
-    recency = 0.0
-    if candidate.timestamp is not None:
-        age = max(0.0, (now - candidate.timestamp).total_seconds() / 86400.0)
-        recency = math.exp(-math.log(2) * age / weights.recency_half_life_days)
-    parts = {
-        "vector": w_vector * vector,
-        "lexical": w_lexical * lexical,
-        "recency": weights.recency * recency,
-        "importance": weights.importance * candidate.importance,
-        "confidence": weights.confidence * candidate.confidence,
-    }
-    if candidate.cosine is not None:
-        parts["raw_cosine"] = candidate.cosine
-    if candidate.bm25 is not None:
-        parts["raw_bm25"] = candidate.bm25
-    return {k: round(v, 6) for k, v in parts.items()}
-
-
 # -- write simulation --------------------------------------------------------------------------
 
 
@@ -1694,7 +1645,15 @@ def simulate_write(engine: Engine, tenant: str, body: Mapping[str, Any]) -> dict
             if vectors is not None and engine._vectors is not None:
                 nearest = engine._vectors.search(vectors[index], tenant, 1)
             closest = nearest[0][1] if nearest else 0.0
-            duplicate = len(pieces) == 1 and (same is not None or closest >= NEAR_DUPLICATE_COSINE)
+            # The write's own check: a close vector counts only when the texts state the same
+            # numbers, dates, names and negations.
+            twin = engine._duplicate_of(
+                db,
+                tenant,
+                {"content_hash": _hash(piece), "namespace": namespace, "text": piece},
+                vectors[index] if vectors is not None else None,
+            )
+            duplicate = len(pieces) == 1 and twin is not None
             decision = "reinforce_existing" if duplicate else "store"
             reason = classification.reason
             if duplicate:

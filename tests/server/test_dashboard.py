@@ -402,8 +402,14 @@ def test_retrieval_explain_shows_each_search_and_the_ranking(http: httpx.Client)
     assert top["rank"] == 1
     assert top["id"] == explained["results"][0]["id"]
     assert "Rome" in top["text"]
-    parts = sum(v for k, v in top["breakdown"].items() if not k.startswith("raw_"))
-    assert parts == pytest.approx(top["final_score"], abs=1e-5)
+    # The parts add up to the score; the final score is its calibrated relevance, in [0, 1] and
+    # in the same order as the scores.
+    breakdown = top["breakdown"]
+    parts = sum(v for k, v in breakdown.items() if not k.startswith("raw_") and k != "score")
+    assert parts == pytest.approx(breakdown["score"], abs=1e-5)
+    assert 0.0 < top["final_score"] <= 1.0
+    finals = [r["final_score"] for r in explained["rerank"]]
+    assert finals[0] == max(finals)
     assert sum(r["selected"] for r in explained["rerank"]) == 2
 
 
