@@ -70,6 +70,23 @@ def _from_config(
     return options["db_path"], options["tenant_id"], options["embedder"]
 
 
+def _open(
+    config: EmbeddedConfig | None,
+    *,
+    db_path: str | Path | None,
+    tenant_id: str | None,
+    embedder: Any,
+    classifier: Any,
+    engine: Engine | None,
+    api_version: str | None,
+) -> tuple[CMLConfig, Engine, bool]:
+    """What both embedded clients start from: their settings, the engine, whether they own it."""
+    db_path, tenant_id, embedder = _from_config(config, db_path, tenant_id, embedder)
+    settings = _config(tenant_id, api_version)  # a bad setting fails before the store opens
+    opened, owned = _engine(db_path, embedder, classifier, engine)
+    return settings, opened, owned
+
+
 def _engine(
     db_path: str | Path | None, embedder: Any, classifier: Any, engine: Engine | None
 ) -> tuple[Engine, bool]:
@@ -132,9 +149,15 @@ class EmbeddedCognitiveMemoryLayer(CognitiveMemoryLayer):
             llm_api_key=llm_api_key,
             models_dir=models_dir,
         )
-        db_path, tenant_id, embedder = _from_config(config, db_path, tenant_id, embedder)
-        settings = _config(tenant_id, api_version)
-        self.engine, self._owns_engine = _engine(db_path, embedder, classifier, engine)
+        settings, self.engine, self._owns_engine = _open(
+            config,
+            db_path=db_path,
+            tenant_id=tenant_id,
+            embedder=embedder,
+            classifier=classifier,
+            engine=engine,
+            api_version=api_version,
+        )
         transport = InProcessTransport(_api(self.engine, settings))
         super().__init__(config=settings, http_client=httpx.Client(transport=transport))
         self._owns_http = True
@@ -185,9 +208,15 @@ class AsyncEmbeddedCognitiveMemoryLayer(AsyncCognitiveMemoryLayer):
             llm_api_key=llm_api_key,
             models_dir=models_dir,
         )
-        db_path, tenant_id, embedder = _from_config(config, db_path, tenant_id, embedder)
-        settings = _config(tenant_id, api_version)
-        self.engine, self._owns_engine = _engine(db_path, embedder, classifier, engine)
+        settings, self.engine, self._owns_engine = _open(
+            config,
+            db_path=db_path,
+            tenant_id=tenant_id,
+            embedder=embedder,
+            classifier=classifier,
+            engine=engine,
+            api_version=api_version,
+        )
         transport = AsyncInProcessTransport(_api(self.engine, settings))
         super().__init__(config=settings, http_client=httpx.AsyncClient(transport=transport))
         self._owns_http = True
