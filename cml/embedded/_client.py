@@ -6,6 +6,7 @@ They are the HTTP clients with an in-process transport in place of the network (
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -79,8 +80,14 @@ def _open(
     classifier: Any,
     engine: Engine | None,
     api_version: str | None,
+    upstream: Mapping[str, Any],
 ) -> tuple[CMLConfig, Engine, bool]:
-    """What both embedded clients start from: their settings, the engine, whether they own it."""
+    """What both embedded clients start from: their settings, the engine, whether they own it.
+
+    `upstream` holds the upstream SDK's constructor arguments: accepted where they mean what
+    py-cml does, refused with a reason where they do not.
+    """
+    check_upstream_arguments(**upstream)
     db_path, tenant_id, embedder = _from_config(config, db_path, tenant_id, embedder)
     settings = _config(tenant_id, api_version)  # a bad setting fails before the store opens
     opened, owned = _engine(db_path, embedder, classifier, engine)
@@ -142,13 +149,6 @@ class EmbeddedCognitiveMemoryLayer(CognitiveMemoryLayer):
         llm_api_key: str | None = None,
         models_dir: str | None = None,
     ) -> None:
-        # Upstream's constructor arguments: accepted where they mean what py-cml does.
-        check_upstream_arguments(
-            storage_mode=storage_mode,
-            embedding_provider=embedding_provider,
-            llm_api_key=llm_api_key,
-            models_dir=models_dir,
-        )
         settings, self.engine, self._owns_engine = _open(
             config,
             db_path=db_path,
@@ -157,6 +157,12 @@ class EmbeddedCognitiveMemoryLayer(CognitiveMemoryLayer):
             classifier=classifier,
             engine=engine,
             api_version=api_version,
+            upstream={
+                "storage_mode": storage_mode,
+                "embedding_provider": embedding_provider,
+                "llm_api_key": llm_api_key,
+                "models_dir": models_dir,
+            },
         )
         transport = InProcessTransport(_api(self.engine, settings))
         super().__init__(config=settings, http_client=httpx.Client(transport=transport))
@@ -201,13 +207,6 @@ class AsyncEmbeddedCognitiveMemoryLayer(AsyncCognitiveMemoryLayer):
         llm_api_key: str | None = None,
         models_dir: str | None = None,
     ) -> None:
-        # Upstream's constructor arguments: accepted where they mean what py-cml does.
-        check_upstream_arguments(
-            storage_mode=storage_mode,
-            embedding_provider=embedding_provider,
-            llm_api_key=llm_api_key,
-            models_dir=models_dir,
-        )
         settings, self.engine, self._owns_engine = _open(
             config,
             db_path=db_path,
@@ -216,6 +215,12 @@ class AsyncEmbeddedCognitiveMemoryLayer(AsyncCognitiveMemoryLayer):
             classifier=classifier,
             engine=engine,
             api_version=api_version,
+            upstream={
+                "storage_mode": storage_mode,
+                "embedding_provider": embedding_provider,
+                "llm_api_key": llm_api_key,
+                "models_dir": models_dir,
+            },
         )
         transport = AsyncInProcessTransport(_api(self.engine, settings))
         super().__init__(config=settings, http_client=httpx.AsyncClient(transport=transport))

@@ -13,11 +13,11 @@ from uuid import UUID
 import httpx
 import pytest
 from scenarios.conftest import LocalServer
+from scenarios.conftest import _served as served
 
 import cml
 from cml._exceptions import CMLError
 from cml.embedded.embedders import Embedder
-from cml.embedded.engine import Engine
 from cml.server._api import load_spec
 from cml.server._schema import SchemaValidator
 
@@ -54,12 +54,7 @@ def release() -> str:
 @pytest.fixture
 def server(tmp_path: Path, embedder: Embedder, release: str) -> Iterator[LocalServer]:
     """The local server, serving `release`."""
-    engine = Engine(tmp_path / "server.db", embedder=embedder)
-    with LocalServer.for_engine(
-        engine, api_key=USER_KEY, admin_api_key=ADMIN_KEY, api_version=release
-    ) as running:
-        yield running
-    engine.close()
+    yield from served(tmp_path, embedder, release)
 
 
 SEED = [
