@@ -264,17 +264,19 @@ def test_read_shows_ranked_memories_then_the_context(run: Run, tmp_path: Path) -
     result = run("read", "dog Pixel", *store)
     assert result.code == 0
     assert not ANSI.search(result.out)  # plain in a pipe
-    lines = result.out.splitlines()
-    assert re.fullmatch(r"2 of 2 memories \(\d+ ms\)", lines[0])
-    assert re.fullmatch(rf" 1\. 0\.\d\d  \w+ +just now  {re.escape(DOGS[0])}  \[{UUID}\]", lines[1])
-    assert re.fullmatch(rf" 2\. 0\.\d\d  \w+ +just now  {re.escape(DOGS[1])}  \[{UUID}\]", lines[2])
-    assert lines[3] == ""
-    assert lines[4] == "# Retrieved Memory Context"
-    assert f"- {DOGS[0]}" in result.out.split("# Retrieved Memory Context")[1]
-
     as_json = run("read", "dog Pixel", "--json", *store).json()  # unchanged by the layout
     assert set(as_json) >= {"query", "memories", "total_count", "elapsed_ms"}
-    assert [m["text"] for m in as_json["memories"]] == DOGS[:2]
+    ranked = [m["text"] for m in as_json["memories"]]
+    assert sorted(ranked) == sorted(DOGS[:2])
+    # The text lists the memories in the order the read ranked them.
+    lines = result.out.splitlines()
+    assert re.fullmatch(r"2 of 2 memories \(\d+ ms\)", lines[0])
+    for rank, text in enumerate(ranked, start=1):
+        line = rf" {rank}\. 0\.\d\d  \w+ +just now  {re.escape(text)}  \[{UUID}\]"
+        assert re.fullmatch(line, lines[rank])
+    assert lines[3] == ""
+    assert lines[4] == "# Retrieved Memory Context"
+    assert f"- {ranked[0]}" in result.out.split("# Retrieved Memory Context")[1]
 
 
 def test_read_and_turn_in_colour_on_a_terminal(
