@@ -6,7 +6,6 @@ Nothing here does I/O. `_client.py` and `_async_client.py` hold only the send lo
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 import types
@@ -37,7 +36,7 @@ from ._logging import (
     setup_logging,
 )
 from ._operations import Call, memory_item
-from ._releases import Identification, Release, get_release, identify, releases_with
+from ._releases import Identification, get_release, identify, releases_with
 from ._retry import (
     is_permanent_server_error,
     new_idempotency_key,
@@ -127,9 +126,7 @@ class BaseClient:
         setup_logging()
         register_secrets(config.api_key, config.admin_api_key)
         # Used only to satisfy the generated parsers' signature; it never sends anything.
-        self._parser_client = _package(self._release).Client(
-            base_url=config.base_url, raise_on_unexpected_status=False
-        )
+        self._parser_client = self._release.parser_client(config.base_url)
 
     # -- public settings ---------------------------------------------------------------------
 
@@ -395,10 +392,6 @@ def _event_detail(event: ServerSentEvent) -> object:
     except ValueError:
         return event.data
     return payload.get("detail", payload) if isinstance(payload, dict) else payload
-
-
-def _package(release: Release) -> Any:
-    return importlib.import_module(release.package)
 
 
 def _public_caller(client: object) -> str | None:

@@ -226,8 +226,7 @@ def read_response(wire: Any) -> ReadResponse:
 
 
 def _plain(value: Any) -> Any:
-    value = _unset_to_none(value)
-    return value.to_dict() if hasattr(value, "to_dict") else value
+    return _free_form(_unset_to_none(value))
 
 
 def write_response(wire: Any) -> WriteResponse:

@@ -6,7 +6,7 @@ the module from the release it is pinned to. Modules load on first use.
 
 Servers do not report their release (health, headers and `info.version` say nothing useful), so
 `identify` compares what a server's `/openapi.json` holds (its operations, its schemas' fields)
-with the fingerprint generated beside each release's package.
+with each release's own document, bundled with its package.
 """
 
 from __future__ import annotations
@@ -51,11 +51,11 @@ class Release:
     @property
     def operations(self) -> Mapping[str, str]:
         """Operation id -> the `api` subpackage (tag) that holds its module."""
-        return _package(self.package).__operations__  # type: ignore[no-any-return]
+        return _module(self.package).__operations__  # type: ignore[no-any-return]
 
     @property
     def spec_sha256(self) -> str:
-        return str(_package(self.package).__spec_sha256__)
+        return str(_module(self.package).__spec_sha256__)
 
     def has(self, operation: str) -> bool:
         return operation in self.operations
@@ -73,6 +73,10 @@ class Release:
         """
         unset = _module(f"{self.package}.types").UNSET
         return {k: unset if isinstance(v, unset_types()) else v for k, v in kwargs.items()}
+
+    def parser_client(self, base_url: str) -> Any:
+        """A client of this release's package, for its response parsers' signature only."""
+        return _module(self.package).Client(base_url=base_url, raise_on_unexpected_status=False)
 
     def model(self, name: str) -> Any:
         """A generated model class of this release, by name."""
@@ -119,11 +123,6 @@ def releases_with(operation: str) -> tuple[str, ...]:
 def unset_types() -> tuple[type, ...]:
     """Every release's `Unset` class (a response is parsed by its release's own models)."""
     return tuple(_module(f"{package}.types").Unset for package in RELEASES.values())
-
-
-@cache
-def _package(name: str) -> ModuleType:
-    return importlib.import_module(name)
 
 
 def _module(name: str) -> ModuleType:

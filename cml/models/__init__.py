@@ -300,6 +300,7 @@ class ServerCheck:
 
 # The upstream SDK's other model names. `OperationType` is one enum; the others are derived from
 # the generated models on first use (building ~50 attrs classes costs `import cml` ~50 ms).
+from .._lazy import lazy_exports  # noqa: E402
 from .enums import OperationType  # noqa: E402
 
 if TYPE_CHECKING:
@@ -420,15 +421,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(globals(), {name: f".{module}" for name, module in _LAZY.items()})
 
 
 __all__ += [
