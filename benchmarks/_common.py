@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from cml.embedded.embedders import Embedder
+from cml.engine.embedders import Embedder
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench-results"
@@ -28,7 +28,7 @@ def results_dir() -> Path:
 @functools.cache
 def default_embedder() -> Embedder:
     """The bundled MiniLM model, loaded once per process (the engines share it)."""
-    from cml.embedded.embedders import default_embedder as load
+    from cml.engine.embedders import default_embedder as load
 
     embedder = load()
     if embedder is None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO
 
 import cml
-from cml.embedded.engine import Engine
+from cml.engine.engine import Engine
 
 from ._common import ROOT
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import cml
-from cml.embedded.engine import Engine
+from cml.engine.engine import Engine
 
 from . import synthetic
 from ._servers import local_server

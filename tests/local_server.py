@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from cml.embedded.engine import Engine
+from cml.engine.engine import Engine
 
 
 class LocalServer:

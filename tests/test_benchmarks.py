@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import cml
-from cml.embedded.engine import Engine
+from cml.engine.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:

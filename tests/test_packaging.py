@@ -157,7 +157,7 @@ def test_quickstart_uses_the_semantic_embedder(installed: Installed) -> None:
     # Without the model package or the bundled tokenizer, embedded mode falls back to full-text
     # search with a RuntimeWarning; as an error, that fallback fails the run.
     script = (
-        "from cml.embedded.embedders import default_embedder\n"
+        "from cml.engine.embedders import default_embedder\n"
         "embedder = default_embedder()\n"
         "print(embedder.name, *embedder.embed(['vegetarian food']).shape)\n"
     )

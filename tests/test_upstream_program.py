@@ -19,8 +19,8 @@ from scenarios.conftest import ADMIN_KEY, USER_KEY, embedder
 
 import cml
 from cml.config import CMLConfig
-from cml.embedded.embedders import Embedder
-from cml.embedded.engine import Engine
+from cml.engine.embedders import Embedder
+from cml.engine.engine import Engine
 
 __all__ = ["embedder"]
 

@@ -23,8 +23,8 @@ PACKAGES = {"cml": ROOT / "cml", "cml_api": ROOT / "generated" / "cml_api"}
 WHEEL_REQUIRED = (
     "cml/__init__.py",
     "cml/py.typed",  # PEP 561: type checkers read cml's annotations only with this marker
-    "cml/embedded/_assets/minilm-tokenizer.json",  # the default embedder's tokenizer
-    "cml/embedded/_assets/NOTICE.md",  # where that tokenizer comes from, and its licence
+    "cml/engine/_assets/minilm-tokenizer.json",  # the default embedder's tokenizer
+    "cml/engine/_assets/NOTICE.md",  # where that tokenizer comes from, and its licence
     "cml_api/__init__.py",  # the index of server releases
     "cml_api/py.typed",
     # Each release's document: served by `cml serve`, compared by check_server().

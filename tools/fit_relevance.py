@@ -1,4 +1,4 @@
-"""Fit the logistic map of `cml.embedded.relevance` (scale and offset) on the calibration set.
+"""Fit the logistic map of `cml.engine.relevance` (scale and offset) on the calibration set.
 
     PYTHONPATH=.:generated python tools/fit_relevance.py
 
@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from relevance_calibration import CHATTER, PAIRS, STATEMENTS, STRAY_QUESTIONS
 
-from cml.embedded import relevance
-from cml.embedded.engine import Engine
+from cml.engine import relevance
+from cml.engine.engine import Engine
 
 TENANT = "calibration"
 CUTOFFS = (0.01, 0.02, 0.03, 0.04, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)

@@ -1,4 +1,4 @@
-"""The calibration set of `cml.embedded.relevance`: written for this project, kept apart from the
+"""The calibration set of `cml.engine.relevance`: written for this project, kept apart from the
 quality suite (benchmarks/quality_data.py), so the suite measures what the fit never saw.
 
 Each fact is stored with `STATEMENTS` (unrelated statements), `CHATTER` (questions and small talk

@@ -12,7 +12,7 @@ from contextlib import ExitStack, contextmanager
 
 from .._client import CognitiveMemoryLayer
 from .._exceptions import CMLError, ConfigurationError
-from ..embedded.embedders import LexicalFallbackWarning
+from ..engine.embedders import LexicalFallbackWarning
 from ._commands import COMMANDS, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from ._output import Output
 from ._parser import build_parser

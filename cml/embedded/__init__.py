@@ -1,8 +1,8 @@
-"""The embedded memory engine: the whole memory system in-process, on SQLite."""
+"""The embedded clients: the whole memory system in-process, on SQLite, behind the same API."""
 
 from ..embedded_config import EmbeddedConfig
+from ..engine import Engine
 from ._client import AsyncEmbeddedCognitiveMemoryLayer, EmbeddedCognitiveMemoryLayer
-from .engine import Engine
 
 __all__ = [
     "AsyncEmbeddedCognitiveMemoryLayer",

@@ -20,11 +20,11 @@ from .._constants import DEFAULT_TENANT_ID
 from .._exceptions import ConfigurationError
 from .._releases import DEFAULT_RELEASE
 from ..embedded_config import EmbeddedConfig, check_upstream_arguments, embedded_options
+from ..engine.engine import Engine
 from ..models import MemoryType, ReadResponse, ResponseFormat
 from ..server._api import Api
 from ..server._routes import handlers
 from ..server._transport import AsyncInProcessTransport, InProcessTransport
-from .engine import Engine
 
 __all__ = ["AsyncEmbeddedCognitiveMemoryLayer", "EmbeddedCognitiveMemoryLayer"]
 

@@ -21,7 +21,7 @@ from ._base import GraphEdge, GraphNode, NodeRef
 from ._batch import is_property_value
 
 if TYPE_CHECKING:  # only the attributes are read: importing cml.graph needs no embedded engine
-    from ..embedded.extract import Fact
+    from ..text.extract import Fact
 
 __all__ = [
     "PREVIEW_CHARS",

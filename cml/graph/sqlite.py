@@ -25,7 +25,7 @@ from ._batch import PreparedBatch, check_identifier, prepare
 
 __all__ = ["EdgeRow", "Neighbour", "NodeRow", "SQLiteGraphSync"]
 
-# As long as the engine's own writers wait for each other (cml.embedded.storage).
+# As long as the engine's own writers wait for each other (cml.engine.storage).
 _BUSY_TIMEOUT_S = 60.0
 
 

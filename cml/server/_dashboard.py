@@ -1,7 +1,7 @@
 """Admin and dashboard routes: maintenance jobs and the operator views, over the engine.
 
-A thin mapping from operations to `cml.embedded.views` (read-only) and
-`cml.embedded.maintenance` (jobs and actions that change data). The `tenant_id` query
+A thin mapping from operations to `cml.engine.views` (read-only) and
+`cml.engine.maintenance` (jobs and actions that change data). The `tenant_id` query
 parameter, where a route has one, selects the tenant; without it the caller's tenant
 (`X-Tenant-ID`) is used. Routes addressed by an id (a memory, fact or job) find it in any
 tenant: they are admin-only.
@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from .._exceptions import InvalidRequestError
-from ..embedded import maintenance, views
-from ..embedded.engine import Engine
+from ..engine import maintenance, views
+from ..engine.engine import Engine
 from ._api import Call, Handler
 
 __all__ = ["dashboard_handlers"]

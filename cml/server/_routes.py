@@ -12,7 +12,7 @@ import attrs
 from .._json import jsonable
 from .._releases import DEFAULT_RELEASE
 from .._version import __version__
-from ..embedded.engine import Engine
+from ..engine.engine import Engine
 from ..models import MemoryItem, ReadResponse, WriteResponse, parse_datetime
 from ._api import Call, Handler, Stream
 

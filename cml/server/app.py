@@ -18,7 +18,7 @@ from urllib.parse import parse_qs
 
 from .._exceptions import ConfigurationError
 from .._releases import DEFAULT_RELEASE, get_release
-from ..embedded.engine import Engine
+from ..engine.engine import Engine
 from ._api import Api, Reply, Request, check_keys
 from ._guard import is_loopback_name
 from ._routes import handlers

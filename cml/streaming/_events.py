@@ -18,7 +18,7 @@ from .._exceptions import CMLError
 from ._metrics import Adaptation, Insight, StreamMetrics
 
 if TYPE_CHECKING:
-    from ..embedded.extract import Fact
+    from ..text.extract import Fact
 
 __all__ = [
     "ChunkEvent",

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 import attrs
 
 from .._exceptions import InvalidRequestError
-from ..chunking import ChunkingConfig, ChunkingConfigError, ChunkingStrategy
 from ..models import MemoryType
+from ..text.chunking import ChunkingConfig, ChunkingConfigError, ChunkingStrategy
 
 if TYPE_CHECKING:
     from ..graph import GraphSync

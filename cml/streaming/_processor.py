@@ -25,7 +25,7 @@ from uuid import UUID
 import attrs
 
 from .._logging import logger
-from ..chunking import Chunk, Chunker, ChunkingConfig, ChunkLimitError
+from ..text.chunking import Chunk, Chunker, ChunkingConfig, ChunkLimitError
 from ._events import (
     ErrorContext,
     ErrorPhase,
@@ -84,8 +84,8 @@ from ._resume import (
 )
 
 if TYPE_CHECKING:
-    from ..embedded.extract import Fact, FactAccumulator
     from ..graph import GraphSync
+    from ..text.extract import Fact, FactAccumulator
 
 
 # --- the storage side's logic ------------------------------------------------------------------
@@ -214,7 +214,7 @@ class _Processor:
         self._op: Op | None = None
 
         if options.progressive_fact_extraction:
-            from ..embedded.extract import FactAccumulator
+            from ..text.extract import FactAccumulator
 
             self._facts = FactAccumulator()
         if options.chunked_from_start:

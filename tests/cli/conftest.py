@@ -16,7 +16,7 @@ from local_server import LocalServer
 
 from cml import _logging
 from cml.__main__ import main
-from cml.embedded.engine import Engine
+from cml.engine.engine import Engine
 
 USER_KEY = "cli-user-key-0123456789"
 ADMIN_KEY = "cli-admin-key-9876543210"

@@ -14,7 +14,7 @@ from scenarios.conftest import embedder
 
 import cml
 from cml.__main__ import main
-from cml.embedded.embedders import Embedder
+from cml.engine.embedders import Embedder
 
 from .conftest import Run, free_port
 

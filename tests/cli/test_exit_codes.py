@@ -11,7 +11,7 @@ import pytest
 from local_server import LocalServer
 
 import cml
-from cml.embedded.engine import Engine
+from cml.engine.engine import Engine
 
 from .conftest import ADMIN_KEY, USER_KEY, Run, free_port
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from local_server import LocalServer
 
-from cml.embedded import embedders
+from cml.engine import embedders
 
 from .conftest import Run
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from local_server import LocalServer
 from robustness._support import ADMIN_KEY, USER_KEY, filler_text, tiny_embed
 
-from cml.embedded.engine import Engine
+from cml.engine.engine import Engine
 
 __all__ = [
     "ADMIN_KEY",

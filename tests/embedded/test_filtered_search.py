@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from robustness._support import tiny_embed
 
-from cml.embedded.engine import _CANDIDATES, Engine
+from cml.engine.engine import _CANDIDATES, Engine
 
 TENANT = "t-filter"
 START = datetime(2026, 1, 1, tzinfo=UTC)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cml.embedded.engine import IDEMPOTENCY_TTL, Engine
+from cml.engine.engine import IDEMPOTENCY_TTL, Engine
 from cml.exceptions import InvalidRequestError
 
 TENANT = "t-idem"

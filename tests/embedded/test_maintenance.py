@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from cml._exceptions import InvalidRequestError, NotFoundError
-from cml.embedded import maintenance, views
-from cml.embedded.embedders import Embedder
-from cml.embedded.engine import Engine
+from cml.engine import maintenance, views
+from cml.engine.embedders import Embedder
+from cml.engine.engine import Engine
 
 ROME = [
     "I flew to Rome for a week-long vacation in May.",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cml.embedded.engine import Engine
+from cml.engine.engine import Engine
 from cml.exceptions import StorageError
 
 # Root ignores permissions; the immutable attribute stops root too.

@@ -7,8 +7,8 @@ import statistics
 import time
 from pathlib import Path
 
-from cml.embedded import storage
-from cml.embedded.engine import Engine
+from cml.engine import storage
+from cml.engine.engine import Engine
 
 _INSERT = (
     "INSERT INTO memories (id, tenant_id, text, type, content_hash, timestamp, written_at, "

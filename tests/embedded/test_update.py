@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cml.embedded.engine import MAX_METADATA_CHARS, Engine
+from cml.engine.engine import MAX_METADATA_CHARS, Engine
 from cml.exceptions import InvalidRequestError
 
 TENANT = "t-update"

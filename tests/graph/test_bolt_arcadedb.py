@@ -14,7 +14,6 @@ from typing import Any
 import neo4j
 import pytest
 
-from cml.embedded.extract import extract
 from cml.graph import (
     GraphEdge,
     GraphNode,
@@ -23,6 +22,7 @@ from cml.graph import (
     facts_batch,
     memory_batch,
 )
+from cml.text.extract import extract
 
 from .conftest import BoltServer
 

@@ -7,10 +7,10 @@ from datetime import datetime
 
 import pytest
 
-from cml.embedded.extract import Fact, extract
 from cml.graph import GraphEdge, GraphNode, facts_batch, memory_batch
 from cml.graph._batch import check_identifier, is_property_value, prepare
 from cml.graph.shape import PREVIEW_CHARS, entity_key, fact_key, relationship_type
+from cml.text.extract import Fact, extract
 
 FACTS = extract("Alice lives in Paris. Alice works at Acme Corp.").facts
 

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cml.embedded.extract import extract
-from cml.embedded.storage import Store
+from cml.engine.storage import Store
 from cml.graph import (
     GraphEdge,
     GraphNode,
@@ -21,6 +20,7 @@ from cml.graph import (
     facts_batch,
     memory_batch,
 )
+from cml.text.extract import extract
 
 FACTS = extract("Alice lives in Paris. Alice works at Acme Corp.").facts
 

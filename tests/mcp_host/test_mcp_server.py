@@ -23,7 +23,7 @@ from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS, CallToolResult, TextContent
 
 from cml import EmbeddedCognitiveMemoryLayer
-from cml.embedded.engine import Engine
+from cml.engine.engine import Engine
 
 pytestmark = pytest.mark.integration
 

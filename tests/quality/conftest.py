@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from cml.embedded.embedders import Embedder, default_embedder
+from cml.engine.embedders import Embedder, default_embedder
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:

@@ -15,9 +15,9 @@ from local_server import LocalServer
 import cml
 from benchmarks import quality
 from benchmarks.quality_data import FACTS, FILLER, NEAR_IDENTICAL, REPEATS, UNANSWERABLE
-from cml.embedded import relevance
-from cml.embedded.embedders import Embedder
-from cml.embedded.engine import Engine
+from cml.engine import relevance
+from cml.engine.embedders import Embedder
+from cml.engine.engine import Engine
 
 CANONICAL = "User prefers vegetarian food and lives in Paris."
 OTHERS = (

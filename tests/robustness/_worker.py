@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _support import filler_text, tiny_embed
 
-from cml.embedded.engine import Engine
+from cml.engine.engine import Engine
 
 TENANT = "default"
 

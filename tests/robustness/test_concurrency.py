@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from cml.embedded.engine import Engine
+from cml.engine.engine import Engine
 
 from ._support import filler_text, tiny_embed
 from .conftest import worker_command, worker_env

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cml.embedded.engine import Engine
+from cml.engine.engine import Engine
 
 from ._support import filler_text, tiny_embed
 from .conftest import worker_command, worker_env

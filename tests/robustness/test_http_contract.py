@@ -14,7 +14,7 @@ import pytest
 from fault_proxy import FaultProxy
 
 import cml
-from cml.embedded.engine import Engine
+from cml.engine.engine import Engine
 from cml.server import app as app_module
 from cml.server.app import create_app
 

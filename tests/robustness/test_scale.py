@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 import cml
-from cml.embedded.engine import Engine, _hash, _iso
+from cml.engine.engine import Engine, _hash, _iso
 from cml.server.app import create_app
 
 from ._support import ADMIN_KEY, USER_KEY, filler_text, tiny_embed

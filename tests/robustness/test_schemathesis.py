@@ -27,7 +27,7 @@ from schemathesis.checks import (
 from schemathesis.core.failures import FailureGroup
 
 import cml
-from cml.embedded.engine import Engine
+from cml.engine.engine import Engine
 from cml.server._api import load_spec
 from cml.server.app import create_app
 

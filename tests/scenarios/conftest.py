@@ -13,8 +13,8 @@ import pytest
 from local_server import LocalServer
 
 import cml
-from cml.embedded.embedders import Embedder, default_embedder
-from cml.embedded.engine import Engine
+from cml.engine.embedders import Embedder, default_embedder
+from cml.engine.engine import Engine
 
 USER_KEY = "user-key-0123456789"
 ADMIN_KEY = "admin-key-9876543210"

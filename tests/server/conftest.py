@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from scenarios.conftest import ADMIN_KEY, USER_KEY, LocalServer, embedder
 
-from cml.embedded.embedders import Embedder
-from cml.embedded.engine import Engine
+from cml.engine.embedders import Embedder
+from cml.engine.engine import Engine
 
 __all__ = ["ADMIN_KEY", "USER_KEY", "embedder"]
 

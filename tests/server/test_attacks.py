@@ -21,7 +21,7 @@ import pytest
 from local_server import LocalServer
 
 from cml import CognitiveMemoryLayer
-from cml.embedded.engine import Engine
+from cml.engine.engine import Engine
 from cml.exceptions import ConfigurationError, InvalidRequestError
 from cml.server.app import create_app
 

@@ -17,7 +17,7 @@ from scenarios.conftest import _served as served
 
 import cml
 from cml._exceptions import CMLError
-from cml.embedded.embedders import Embedder
+from cml.engine.embedders import Embedder
 from cml.server._api import load_spec
 from cml.server._schema import SchemaValidator
 

@@ -17,7 +17,7 @@ import pytest
 from scenarios.conftest import ADMIN_KEY, USER_KEY, LocalServer
 
 import cml
-from cml.embedded.engine import Engine
+from cml.engine.engine import Engine
 from cml.models import UpdateResponse, WriteResponse
 from cml.streaming import AsyncRememberStream, RememberStream, RememberStreamResult
 

@@ -165,9 +165,9 @@ def test_the_real_store_never_merges_a_streams_memory_into_another() -> None:
 
 
 def test_the_chunk_limit_is_reported_not_crashed(monkeypatch: pytest.MonkeyPatch) -> None:
-    import cml.chunking
+    import cml.text.chunking
 
-    monkeypatch.setattr(cml.chunking, "MAX_CHUNKS", 5)  # the guard is 100,000 chunks
+    monkeypatch.setattr(cml.text.chunking, "MAX_CHUNKS", 5)  # the guard is 100,000 chunks
     store = FakeStore()
     errors: list[Any] = []
     chunks = words(ANSWER * 2)

@@ -471,7 +471,7 @@ async def test_closing_early_keeps_what_arrived(env: Env) -> None:
 async def test_server_going_away_is_surfaced_and_the_stream_resumes(
     asynchronous: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cml.embedded.engine import Engine
+    from cml.engine.engine import Engine
 
     for name in ("CML_API_KEY", "CML_ADMIN_API_KEY", "CML_BASE_URL", "CML_TENANT_ID"):
         monkeypatch.delenv(name, raising=False)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cml.chunking import (
+from cml.text.chunking import (
     CHARS_PER_TOKEN,
     MAX_CHUNKS,
     Chunk,

@@ -2,13 +2,13 @@ import logging
 
 import pytest
 
-from cml.embedded.classify import (
+from cml.models import MemoryType
+from cml.text.classify import (
     CONTEXT_TAGS,
     MEMORY_TYPES,
     Classification,
     classify,
 )
-from cml.models import MemoryType
 
 # Examples the brief names: each must be classified exactly.
 REQUIRED = [

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cml.embedded import embedders
-from cml.embedded.engine import Engine
+from cml.engine import embedders
+from cml.engine.engine import Engine
 
 
 @pytest.fixture(autouse=True)

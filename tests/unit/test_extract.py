@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cml.embedded.extract import (
+from cml.text.extract import (
     Entity,
     Extraction,
     Fact,

@@ -17,6 +17,8 @@ HEAVY = (
     "uvicorn",
     "sqlite3",
     "cml.embedded",
+    "cml.engine",
+    "cml.text",
     "cml.server",
     "cml.graph",
     "cml.integrations",
@@ -32,7 +34,7 @@ with cml.CognitiveMemoryLayer(base_url="http://127.0.0.1:9", api_key="k") as cli
 loaded = sorted(m for m in sys.modules if m.startswith(tuple(sys.argv[1:])))
 embedded = cml.EmbeddedCognitiveMemoryLayer  # loads on first use
 print(json.dumps({"loaded": loaded, "module": embedded.__module__,
-                  "engine": "cml.embedded.engine" in sys.modules}))
+                  "engine": "cml.engine.engine" in sys.modules}))
 """
 
 

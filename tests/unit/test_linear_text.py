@@ -14,8 +14,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from cml import chunking
-from cml.embedded import classify, extract
+from cml.text import chunking, classify, extract
 
 SMALL = 10_000
 LARGE = 100_000
@@ -87,8 +86,8 @@ def _assert_linear(label: str, run: Callable[[str], object], units: list[str]) -
 def test_every_text_pattern_is_found() -> None:
     # The collection above must see the patterns the engine uses, or the test below is empty.
     names = {name for name, _ in PATTERNS}
-    assert any(name.startswith("cml.embedded.extract._VERBS") for name in names)
-    assert any(name.startswith("cml.embedded.classify._RULES") for name in names)
+    assert any(name.startswith("cml.text.extract._VERBS") for name in names)
+    assert any(name.startswith("cml.text.classify._RULES") for name in names)
     assert len(PATTERNS) > 50
 
 

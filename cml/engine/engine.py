@@ -28,7 +28,6 @@ from .._context import (
     group_of,
 )
 from .._exceptions import InvalidRequestError, NotFoundError
-from ..chunking import ChunkingConfig, chunk_text
 from ..models import (
     ForgetResponse,
     MemoryItem,
@@ -42,11 +41,12 @@ from ..models import (
     WriteResponse,
     parse_datetime,
 )
+from ..text.chunking import ChunkingConfig, chunk_text
+from ..text.classify import classify
+from ..text.extract import extract
 from . import relevance, retrieval
-from .classify import classify
 from .duplicates import NEAR_DUPLICATE_COSINE, same_statement
 from .embedders import Embedder, resolve_embedder
-from .extract import extract
 from .rarity import TermRarity
 from .storage import Store, fts_match
 
@@ -1016,7 +1016,7 @@ class Engine:
             ),
             retrieval_meta={
                 "engine": "embedded",
-                # Relevance here is calibrated (cml.embedded.relevance): the context cut-off.
+                # Relevance here is calibrated (cml.engine.relevance): the context cut-off.
                 CONTEXT_CUTOFF_KEY: relevance.CONTEXT_MIN_RELEVANCE,
                 "sources": ["fts5", "vector"] if self._vectors is not None else ["fts5"],
                 "embedder": self.embedder.name if self.embedder is not None else None,

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import attrs
 
-from ..chunking import Chunker, ChunkingConfig, split_sentences
+from .chunking import Chunker, ChunkingConfig, split_sentences
 
 __all__ = [
     "Entity",

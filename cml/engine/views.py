@@ -22,10 +22,11 @@ from typing import Any
 import attrs
 
 from .._exceptions import InvalidRequestError, NotFoundError
-from ..chunking import chunk_text
 from ..models import MemoryType
+from ..text.chunking import chunk_text
+from ..text.classify import classify
+from ..text.extract import extract
 from . import embedders, maintenance, relevance, retrieval
-from .classify import classify
 from .duplicates import NEAR_DUPLICATE_COSINE
 from .engine import (
     _CANDIDATES,
@@ -36,7 +37,6 @@ from .engine import (
     _check_text,
     _hash,
 )
-from .extract import extract
 from .storage import fts_match
 
 __all__ = [

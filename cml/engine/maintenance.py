@@ -29,7 +29,7 @@ from typing import Any
 import attrs
 
 from .._exceptions import InvalidRequestError, NotFoundError
-from ..chunking import split_sentences
+from ..text.chunking import split_sentences
 from . import retrieval
 from .engine import _SINGLE_VALUED, Engine, _hash
 
