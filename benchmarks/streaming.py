@@ -111,7 +111,7 @@ def per_chunk(
     progressive = StreamingOptions(
         store_partial_response=True, progressive_fact_extraction=True, sync_to_graph=False
     )
-    frequent = attrs.evolve(progressive, partial_response_interval=500)
+    frequent = attrs.evolve(progressive, partial_update_interval=0.5)
     # Unpaced (a list): what the delivery path itself costs a chunk.
     unpaced_bare = min(_drain(iter(tokens), chunks)[0] for _ in range(ROUNDS))
     unpaced = []

@@ -34,7 +34,7 @@ def main(db_path: Path) -> None:
     with EmbeddedCognitiveMemoryLayer(db_path) as memory:
         options = StreamingOptions(
             store_partial_response=True,  # a partial memory, updated as the answer flows
-            partial_response_interval=200,  # milliseconds
+            partial_update_interval=0.2,  # seconds
             progressive_fact_extraction=True,  # facts as semantic memories, each once
             fact_extraction_threshold=80,
             progressive_graph_sync=True,  # the SQLite graph in the same file

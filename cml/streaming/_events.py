@@ -14,7 +14,7 @@ from uuid import UUID
 
 import attrs
 
-from .._exceptions import CMLError
+from ..exceptions import CMLError
 from ._metrics import Adaptation, Insight, StreamMetrics
 
 if TYPE_CHECKING:
@@ -259,12 +259,12 @@ class ResumeTokenNotFoundError(ResumeTokenError):
 
 
 class ResumeTokenExpiredError(ResumeTokenError):
-    """The token is past its expiry (`resume_token_ttl`, 1 h by default); it was deleted."""
+    """The token is past its expiry (`resume_token_lifetime`, 1 h by default); it was deleted."""
 
     def __init__(self, token: str, expired_ms_ago: float) -> None:
         super().__init__(
             f"resume token {token!r} expired {expired_ms_ago / 1000.0:.1f} s ago",
-            hint="Raise resume_token_ttl, or store the answer again from its start.",
+            hint="Raise resume_token_lifetime, or store the answer again from its start.",
         )
         self.token = token
 

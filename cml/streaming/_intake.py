@@ -10,24 +10,22 @@ from ..llm import chunk_text
 from ._events import (
     ChunkEvent,
 )
+from ._length import StreamTooLongError
 from ._metrics import (
     AdaptiveController,
     AdaptiveParameters,
     MetricsCollector,
 )
 from ._ops import (
-    _WAKE,
-    _WAKE_EVERY_S,
-    _Message,
-    _Piece_,
-    _Text,
-    _Tick,
+    WAKE,
+    WAKE_EVERY_S,
+    Arrival,
+    Message,
+    TextBatch,
+    Tick,
 )
 from ._options import StreamHooks, StreamingOptions
-from .utils import (
-    RollingContextWindow,
-    StreamTooLongError,
-)
+from ._window import RollingContextWindow
 
 if TYPE_CHECKING:
     pass
@@ -36,7 +34,7 @@ if TYPE_CHECKING:
 # --- the delivery side --------------------------------------------------------------------------
 
 
-class _Intake:
+class Intake:
     """
     Everything done per chunk on the caller's side: cheap, and never waiting on storage.
 
@@ -64,7 +62,7 @@ class _Intake:
                 AdaptiveParameters(
                     options.buffer_size,
                     options.fact_extraction_threshold,
-                    options.partial_response_interval,
+                    options.partial_update_interval,
                 )
             )
             if options.enable_adaptive_processing
@@ -84,7 +82,7 @@ class _Intake:
         self.chunk_base = chunk_base
         # the outbox, shared with the worker
         self.room = threading.Condition(threading.Lock())
-        self._pending: list[_Piece_] = []
+        self._pending: list[Arrival] = []
         self._events: list[ChunkEvent] = []
         self.pending_chars = 0
         self._closed = False
@@ -98,7 +96,7 @@ class _Intake:
     def chunks(self) -> int:
         return self.chunk_base + self.metrics.chunks
 
-    def accept(self, raw: Any, now: float) -> _Message | None:
+    def accept(self, raw: Any, now: float) -> Message | None:
         """Take one chunk; return the message that wakes the worker, if it is due."""
         text = chunk_text(raw)
         limit = self.options.max_response_length
@@ -145,7 +143,7 @@ class _Intake:
         self._since_wake += 1
         return self._due(now, event is not None)
 
-    def _due(self, now: float, event: bool) -> _Message | None:
+    def _due(self, now: float, event: bool) -> Message | None:
         options = self.options
         adaptive = self.adaptive.parameters if self.adaptive is not None else None
         partial = (
@@ -157,24 +155,24 @@ class _Intake:
         if partial or graph:
             if partial:
                 interval = (
-                    adaptive.partial_response_interval
+                    adaptive.partial_update_interval
                     if adaptive is not None
-                    else options.partial_response_interval
+                    else options.partial_update_interval
                 )
-                self._next_partial = now + interval / 1000.0
+                self._next_partial = now + interval
             if graph:
-                self._next_graph = now + options.graph_sync_interval / 1000.0
+                self._next_graph = now + options.graph_update_interval
             self._woke(now)
-            return _Tick(partial, graph, now)
+            return Tick(partial, graph, now)
         buffer = adaptive.buffer_size if adaptive is not None else options.buffer_size
         if (
             event
             or self._since_wake >= buffer
-            or now - self._last_wake >= _WAKE_EVERY_S
+            or now - self._last_wake >= WAKE_EVERY_S
             or self.pending_chars > self.options.max_pending_chars
         ):
             self._woke(now)
-            return _WAKE
+            return WAKE
         return None
 
     def _woke(self, now: float) -> None:
@@ -188,10 +186,10 @@ class _Intake:
             while self.pending_chars > limit and not self._closed:
                 self.room.wait()
 
-    def take(self, now: float) -> _Text:
+    def take(self, now: float) -> TextBatch:
         """Empty the outbox (the worker's side)."""
         with self.room:
-            message = _Text(self._pending, self._events, self.pending_chars, now, self.chunks)
+            message = TextBatch(self._pending, self._events, self.pending_chars, now, self.chunks)
             self._pending, self._events, self.pending_chars = [], [], 0
             self.room.notify_all()
         return message

@@ -65,19 +65,19 @@ def classify_delays(delays_ms: Sequence[float]) -> StreamType:
 @attrs.frozen
 class AdaptiveParameters:
     """What adaptive processing sets: chunks per hand-off to the worker, characters between
-    fact extractions, and milliseconds between partial updates."""
+    fact extractions, and seconds between partial updates."""
 
     buffer_size: int
     fact_extraction_threshold: int
-    partial_response_interval: float
+    partial_update_interval: float
 
 
 #: Cortex's table.
 ADAPTIVE_TABLE: dict[str, AdaptiveParameters] = {
-    "fast": AdaptiveParameters(10, 1000, 5000.0),
-    "slow": AdaptiveParameters(1, 300, 2000.0),
-    "bursty": AdaptiveParameters(5, 500, 3000.0),
-    "steady": AdaptiveParameters(3, 500, 3000.0),
+    "fast": AdaptiveParameters(10, 1000, 5.0),
+    "slow": AdaptiveParameters(1, 300, 2.0),
+    "bursty": AdaptiveParameters(5, 500, 3.0),
+    "steady": AdaptiveParameters(3, 500, 3.0),
 }
 
 

@@ -1,7 +1,7 @@
 """
 What the two sides of `remember_stream` say to each other: the storage operations the
 processor asks the worker to perform (`WriteOp`, `UpdateOp`, ...), the messages the delivery
-side sends the worker (`_Text`, `_Tick`, `_End`), and the layout constants both follow.
+side sends the worker (`TextBatch`, `Tick`, `End`), and the layout constants both follow.
 """
 
 from __future__ import annotations
@@ -17,20 +17,18 @@ from uuid import UUID
 
 import attrs
 
-from .._exceptions import CMLError
+from ..exceptions import CMLError
 from ._events import (
     ChunkEvent,
     GraphPhase,
     StreamCancelledError,
 )
+from ._length import StreamTooLongError
 from ._resume import (
     ResumeState,
     ResumeTokenStore,
 )
-from .utils import (
-    StreamTimeoutError,
-    StreamTooLongError,
-)
+from ._timeout import StreamTimeoutError
 
 if TYPE_CHECKING:
     from ..graph import GraphEdge, GraphNode, GraphSync
@@ -39,14 +37,14 @@ if TYPE_CHECKING:
 # The embedded engine stores a longer write as several internal records, which read back
 # separately; a stream memory longer than this is created short and then set by `update`, so
 # it stays one record that reads back whole.
-_DIRECT_WRITE_CHARS = 2000
-_CREATE_HEAD_CHARS = 1000
+DIRECT_WRITE_CHARS = 2000
+CREATE_HEAD_CHARS = 1000
 # A write answered with `chunks_created == 0` reinforced an existing, equal memory instead of
 # storing a new one: the stream tries again with a distinguishing suffix, this many times.
-_CREATE_ATTEMPTS = 3
-_HISTORY = 1000  # entries kept of each history in the result
-_PREVIEW_CHARS = 200
-_PROGRESS_EVERY_S = 0.1
+CREATE_ATTEMPTS = 3
+HISTORY = 1000  # entries kept of each history in the result
+PREVIEW_CHARS = 200
+PROGRESS_EVERY_S = 0.1
 _GAP_LITERAL_CHARS = 1000
 
 USER_TAGS = ("conversation", "user_input")
@@ -57,7 +55,7 @@ FACT_TAGS = ("fact",)
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def _storable(text: str) -> str:
+def storable(text: str) -> str:
     """`text` with the characters a memory cannot hold (NUL, lone surrogates) replaced by
     U+FFFD: one for one, so offsets are unchanged."""
     if text.isascii() and "\x00" not in text:
@@ -67,7 +65,7 @@ def _storable(text: str) -> str:
 
 # A chunk memory records the whitespace between it and the previous chunk: literally when short,
 # run-length encoded when long (a stream of blank lines must not make a huge metadata).
-def _gap_metadata(gap: str) -> dict[str, Any]:
+def gap_metadata(gap: str) -> dict[str, Any]:
     if len(gap) <= _GAP_LITERAL_CHARS:
         return {"gap": gap}
     runs: list[list[Any]] = []
@@ -79,7 +77,7 @@ def _gap_metadata(gap: str) -> dict[str, Any]:
     return {"gap_rle": runs}
 
 
-def _gap_text(info: Mapping[str, Any]) -> str:
+def gap_text(info: Mapping[str, Any]) -> str:
     if "gap_rle" in info:
         return "".join(str(char) * int(count) for char, count in info["gap_rle"])
     return str(info.get("gap", ""))
@@ -137,7 +135,7 @@ Op = WriteOp | UpdateOp | ForgetOp | GraphOp | SaveTokenOp | HookOp
 Work = Generator[Op, Any, None]
 
 
-class _StorageRefused(CMLError):
+class StorageRefused(CMLError):
     """The store answered, but not as the stream needs (no id, or only merges)."""
 
 
@@ -146,14 +144,14 @@ class _StorageRefused(CMLError):
 
 #: A piece of text, the number of the chunk it came in, and the fact-extraction threshold then:
 #: the worker acts on the stream as it was when each piece arrived, however far behind it runs.
-_Piece_ = tuple[str, int, int]
+Arrival = tuple[str, int, int]
 
 
 @attrs.define
-class _Text:
+class TextBatch:
     """The outbox's content, taken by the worker."""
 
-    pieces: list[_Piece_]
+    pieces: list[Arrival]
     events: list[ChunkEvent]
     chars: int
     now: float
@@ -161,33 +159,33 @@ class _Text:
 
 
 @attrs.frozen
-class _Tick:
+class Tick:
     partial: bool
     graph: bool
     now: float
 
 
 @attrs.frozen
-class _Wake:
+class Wake:
     """Text waits in the outbox."""
 
 
-_WAKE = _Wake()
-_WAKE_EVERY_S = 0.1
+WAKE = Wake()
+WAKE_EVERY_S = 0.1
 
 
 @attrs.frozen
-class _End:
+class End:
     now: float
     error: BaseException | None = None
     token: str | None = None
     full_response: str | None = None
 
 
-_Message = _Text | _Tick | _Wake | _End
+Message = TextBatch | Tick | Wake | End
 
 
-def _error_code(error: BaseException) -> str:
+def error_code(error: BaseException) -> str:
     if isinstance(error, StreamTimeoutError):
         return "stream_timeout"
     if isinstance(error, StreamTooLongError):

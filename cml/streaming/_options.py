@@ -4,22 +4,26 @@ The settings of `remember_stream`: `StreamingOptions`, `StreamHooks` and `WriteO
 The option names and defaults are Cortex's (`cortex-memory` v0.11+), so code written for it
 ports over: a plain dict works as well as the class, in snake_case or in the camelCase the
 TypeScript SDK uses (Cortex's Python SDK raised `TypeError` on those). Durations are in
-milliseconds, as in Cortex.
+seconds, as everywhere else in py-cml (a `datetime.timedelta` works too). Cortex's millisecond
+options are still accepted under their old names, converted, with a `DeprecationWarning` that
+names the replacement.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import sys
 import time
+import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import attrs
 
-from .._exceptions import InvalidRequestError
+from ..exceptions import InvalidRequestError
 from ..models import MemoryType
 from ..text.chunking import ChunkingConfig, ChunkingConfigError, ChunkingStrategy
 
@@ -31,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_CHUNK_SIZES",
     "MAX_SINGLE_MEMORY_SIZE",
+    "MILLISECOND_OPTIONS",
     "FailureStrategy",
     "StreamHooks",
     "StreamingOptions",
@@ -230,16 +235,68 @@ def _hooks(value: Any) -> StreamHooks | None:
     return None if value is None else StreamHooks.coerce(value)
 
 
+def _seconds(value: float | timedelta) -> float:
+    """A duration in seconds from a number of seconds or a `timedelta` (anything else is left
+    for the validator to refuse)."""
+    return value.total_seconds() if isinstance(value, timedelta) else value
+
+
+def _optional_seconds(value: float | timedelta | None) -> float | None:
+    return None if value is None else _seconds(value)
+
+
+#: Cortex's millisecond options, each with the option (in seconds) that replaces it.
+MILLISECOND_OPTIONS: Mapping[str, str] = {
+    "partial_response_interval": "partial_update_interval",
+    "retry_delay": "storage_retry_delay",
+    "resume_token_ttl": "resume_token_lifetime",
+    "stream_timeout": "total_timeout",
+    "idle_timeout": "chunk_timeout",
+    "graph_sync_interval": "graph_update_interval",
+}
+
+_PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
+
+
+def _warn_deprecated(message: str) -> None:
+    """A `DeprecationWarning` pointing at the caller's line, however deep in py-cml (a dict
+    of options, `remember_stream`, attrs' generated `__init__`) the option was read."""
+    level = 2  # the caller of this function
+    frame = sys._getframe(1)
+    while frame is not None and (
+        frame.f_code.co_filename.startswith(_PACKAGE_DIR)
+        or frame.f_code.co_filename.startswith("<attrs generated")
+    ):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    warnings.warn(message, DeprecationWarning, stacklevel=level)
+
+
+def _milliseconds(name: str, value: Any) -> float:
+    """A deprecated millisecond option's value, in seconds (a `timedelta` is taken as is)."""
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        raise InvalidRequestError(f"{name} must be a number of milliseconds, not {value!r}")
+    return value / 1000.0
+
+
 @attrs.frozen
 class StreamingOptions:
     """
     How `remember_stream` remembers. Every field has Cortex's name and default unless noted
-    "(py-cml)". Durations are milliseconds.
+    "(py-cml)", except the durations: they are seconds (a number, or a `datetime.timedelta`),
+    as everywhere in py-cml, under names of their own. Cortex's millisecond names
+    (`partial_response_interval`, `retry_delay`, `graph_sync_interval`, `stream_timeout`, and
+    py-cml's earlier `resume_token_ttl` and `idle_timeout`) are still accepted: they are
+    converted, with a `DeprecationWarning` naming the replacement.
 
     **Progressive storage.** `store_partial_response`: create the answer memory at the first
-    chunk (metadata `partial: true`) and update it every `partial_response_interval` ms while
-    the stream flows; it is finalized (`partial: false`) at the end. Off, the answer is written
-    once at the end (or when the stream fails, per `partial_failure_handling`).
+    chunk (metadata `partial: true`) and update it every `partial_update_interval` seconds
+    while the stream flows; it is finalized (`partial: false`) at the end. Off, the answer is
+    written once at the end (or when the stream fails, per `partial_failure_handling`). Every
+    stored version is embedded as it is stored, so the answer is found by meaning from its
+    first partial update on.
 
     **Facts.** `progressive_fact_extraction`: extract facts every `fact_extraction_threshold`
     characters, each fact once, and store each as a `semantic_fact` memory linked to the answer
@@ -255,26 +312,27 @@ class StreamingOptions:
 
     **Failures.** `partial_failure_handling` (default `store-partial`): `store-partial` keeps
     what arrived, marked `partial`/`incomplete`; `best-effort` records errors and goes on;
-    `retry` retries a failed storage step `max_retries` times, `retry_delay` ms apart, doubling;
-    `rollback` deletes everything the stream stored. `generate_resume_token`: a failed source
-    raises `ResumableStreamError` with a token for `remember_stream(..., resume_from=token)`,
-    valid `resume_token_ttl` ms (py-cml; 1 h), kept in `resume_store` (default: in memory, this
-    process) or in the SQLite file `resume_store_path` (across processes).
+    `retry` retries a failed storage step `max_retries` times, `storage_retry_delay` seconds
+    apart, doubling; `rollback` deletes everything the stream stored. `generate_resume_token`:
+    a failed source raises `ResumableStreamError` with a token for
+    `remember_stream(..., resume_from=token)`, valid `resume_token_lifetime` seconds (1 h),
+    kept in `resume_store` (default: in memory, this process) or in the SQLite file
+    `resume_store_path` (across processes).
 
-    **Limits.** `stream_timeout`: the whole stream's time limit; `idle_timeout` (py-cml): the
-    longest wait for one chunk; both raise `StreamTimeoutError` even when the source blocks.
-    `max_response_length`: characters; past it `StreamTooLongError` (the chunk that would pass
-    it is neither delivered nor stored). `max_pending_chars` (py-cml): how far storage may lag
-    behind the stream before the stream waits for it (bounded memory).
+    **Limits.** `total_timeout`: the whole stream's time limit; `chunk_timeout` (py-cml): the
+    longest wait for one chunk; both in seconds, both raise `StreamTimeoutError` even when the
+    source blocks. `max_response_length`: characters; past it `StreamTooLongError` (the chunk
+    that would pass it is neither delivered nor stored). `max_pending_chars` (py-cml): how far
+    storage may lag behind the stream before the stream waits for it (bounded memory).
 
     **Graph.** `graph`: a `cml.graph.GraphSync` (embedded mode defaults to the SQLite graph in
     the store's file; HTTP mode has none unless given). `sync_to_graph`: sync the answer and its
     facts at the end; `progressive_graph_sync`: also at the start and every
-    `graph_sync_interval` ms.
+    `graph_update_interval` seconds.
 
     **Adaptive processing.** `enable_adaptive_processing`: classify the stream's rhythm (fast,
     slow, bursty, steady) from its inter-chunk delays as it flows, and set `buffer_size`,
-    `fact_extraction_threshold` and `partial_response_interval` from Cortex's table.
+    `fact_extraction_threshold` and `partial_update_interval` from Cortex's table.
 
     **Memory.** `max_buffer_size`: characters in the rolling window of recent text
     (`RememberStream.recent_text`). `include_accumulated_text` (py-cml): give `ChunkEvent` the
@@ -284,8 +342,9 @@ class StreamingOptions:
     worker before it is woken (it is also woken every 100 ms while text arrives, whenever
     storage falls due, and for every chunk when an `on_chunk` hook is set).
 
-    `incremental_embeddings` is accepted for compatibility and changes nothing: the memory
-    layer embeds each text it stores, partial updates included.
+    Cortex's `incremental_embeddings` is accepted and deprecated: it has no effect, since the
+    memory layer embeds every text it stores, partial updates included (what the option asked
+    for is always on).
 
     `cost_per_1k_tokens` (py-cml): a price, for `metrics.estimated_cost`. `clock` (py-cml): a
     monotonic clock in seconds, for tests.
@@ -293,7 +352,9 @@ class StreamingOptions:
 
     # progressive storage
     store_partial_response: bool = False
-    partial_response_interval: float = attrs.field(default=3000.0, validator=_positive)
+    partial_update_interval: float = attrs.field(
+        default=3.0, converter=_seconds, validator=_positive
+    )
     # facts
     progressive_fact_extraction: bool = False
     fact_extraction_threshold: int = attrs.field(default=500, validator=_positive)
@@ -310,33 +371,64 @@ class StreamingOptions:
         default=None, converter=_strategy
     )
     max_retries: int = attrs.field(default=3, validator=_non_negative_int)
-    retry_delay: float = attrs.field(default=1000.0, validator=_non_negative_number)
+    storage_retry_delay: float = attrs.field(
+        default=1.0, converter=_seconds, validator=_non_negative_number
+    )
     generate_resume_token: bool = False
-    resume_token_ttl: float = attrs.field(default=3_600_000.0, validator=_positive)
+    resume_token_lifetime: float = attrs.field(
+        default=3600.0, converter=_seconds, validator=_positive
+    )
     resume_store: ResumeTokenStore | None = attrs.field(default=None, eq=False)
     resume_store_path: str | Path | None = None
     # limits
-    stream_timeout: float | None = attrs.field(default=None, validator=_positive)
-    idle_timeout: float | None = attrs.field(default=None, validator=_positive)
+    total_timeout: float | None = attrs.field(
+        default=None, converter=_optional_seconds, validator=_positive
+    )
+    chunk_timeout: float | None = attrs.field(
+        default=None, converter=_optional_seconds, validator=_positive
+    )
     max_response_length: int | None = attrs.field(default=None, validator=_positive)
     max_pending_chars: int = attrs.field(default=1_000_000, validator=_positive)
     # graph
     graph: GraphSync | None = attrs.field(default=None, eq=False)
     sync_to_graph: bool = True
     progressive_graph_sync: bool = False
-    graph_sync_interval: float = attrs.field(default=5000.0, validator=_positive)
+    graph_update_interval: float = attrs.field(default=5.0, converter=_seconds, validator=_positive)
     # adaptive processing and memory
     enable_adaptive_processing: bool = False
     max_buffer_size: int = attrs.field(default=10_000, validator=_positive)
     include_accumulated_text: bool = False
     keep_full_response: bool = False
     buffer_size: int = attrs.field(default=16, validator=_positive)
-    incremental_embeddings: bool = False
     # metrics and tests
     cost_per_1k_tokens: float | None = attrs.field(default=None, validator=_positive)
     clock: Callable[[], float] = attrs.field(default=time.monotonic, eq=False)
+    # Deprecated names, accepted as keyword arguments only (attrs drops the underscore): read
+    # once, moved to their replacements by __attrs_post_init__, and left None.
+    _partial_response_interval: float | timedelta | None = attrs.field(
+        default=None, kw_only=True, repr=False, eq=False
+    )
+    _retry_delay: float | timedelta | None = attrs.field(
+        default=None, kw_only=True, repr=False, eq=False
+    )
+    _resume_token_ttl: float | timedelta | None = attrs.field(
+        default=None, kw_only=True, repr=False, eq=False
+    )
+    _stream_timeout: float | timedelta | None = attrs.field(
+        default=None, kw_only=True, repr=False, eq=False
+    )
+    _idle_timeout: float | timedelta | None = attrs.field(
+        default=None, kw_only=True, repr=False, eq=False
+    )
+    _graph_sync_interval: float | timedelta | None = attrs.field(
+        default=None, kw_only=True, repr=False, eq=False
+    )
+    _incremental_embeddings: bool | None = attrs.field(
+        default=None, kw_only=True, repr=False, eq=False
+    )
 
     def __attrs_post_init__(self) -> None:
+        self._take_deprecated()
         limit = self.max_single_memory_size
         if limit is not None and limit > MAX_SINGLE_MEMORY_SIZE:
             raise InvalidRequestError(
@@ -345,6 +437,35 @@ class StreamingOptions:
             )
         if self.chunking_strategy is not None or self.chunk_size is not None:
             self.chunking_config()  # fail now, not when the stream is already flowing
+
+    def _take_deprecated(self) -> None:
+        fields = attrs.fields_dict(StreamingOptions)
+        for old, new in MILLISECOND_OPTIONS.items():
+            value = getattr(self, f"_{old}")
+            if value is None:
+                continue
+            seconds = _milliseconds(old, value)
+            _warn_deprecated(
+                f"the streaming option {old} (milliseconds) is deprecated; use {new} "
+                f"(seconds, or a timedelta): {old}={value!r} is {new}={seconds:g}"
+            )
+            field = fields[new]
+            current = getattr(self, new)
+            if current not in (field.default, seconds):
+                raise InvalidRequestError(
+                    f"{old} and {new} are both given",
+                    hint=f"Give only {new}, in seconds.",
+                )
+            if field.validator is not None:
+                field.validator(self, field, seconds)
+            object.__setattr__(self, new, seconds)
+            object.__setattr__(self, f"_{old}", None)
+        if self._incremental_embeddings is not None:
+            _warn_deprecated(
+                "the streaming option incremental_embeddings is deprecated and has no effect: "
+                "the memory layer embeds every text it stores, partial updates included"
+            )
+            object.__setattr__(self, "_incremental_embeddings", None)
 
     # -- derived settings --------------------------------------------------------------------
 
@@ -394,7 +515,8 @@ class StreamingOptions:
         return options
 
 
-_OPTION_FIELDS = frozenset(f.name for f in attrs.fields(StreamingOptions))
+# The names StreamingOptions takes: its fields, and the deprecated ones (attrs' init aliases).
+_OPTION_FIELDS = frozenset(f.alias for f in attrs.fields(StreamingOptions))
 _CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
 
 

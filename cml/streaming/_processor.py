@@ -24,7 +24,6 @@ from uuid import UUID
 
 import attrs
 
-from .._logging import logger
 from ..text.chunking import Chunk, Chunker, ChunkingConfig, ChunkLimitError
 from ._events import (
     ErrorContext,
@@ -41,39 +40,39 @@ from ._events import (
     error_summary,
 )
 from ._intake import (
-    _Intake,
+    Intake,
 )
 from ._metrics import (
     insights_for,
 )
 from ._ops import (
-    _CREATE_ATTEMPTS,
-    _CREATE_HEAD_CHARS,
-    _DIRECT_WRITE_CHARS,
-    _HISTORY,
-    _PREVIEW_CHARS,
-    _PROGRESS_EVERY_S,
     ANSWER_TAGS,
     CHUNK_TAGS,
+    CREATE_ATTEMPTS,
+    CREATE_HEAD_CHARS,
+    DIRECT_WRITE_CHARS,
     FACT_TAGS,
+    HISTORY,
+    PREVIEW_CHARS,
+    PROGRESS_EVERY_S,
     USER_TAGS,
+    Arrival,
     ForgetOp,
     GraphOp,
     HookOp,
+    Message,
     Op,
     SaveTokenOp,
+    StorageRefused,
+    TextBatch,
+    Tick,
     UpdateOp,
+    Wake,
     Work,
     WriteOp,
-    _error_code,
-    _gap_metadata,
-    _Message,
-    _Piece_,
-    _storable,
-    _StorageRefused,
-    _Text,
-    _Tick,
-    _Wake,
+    error_code,
+    gap_metadata,
+    storable,
 )
 from ._options import StreamHooks, StreamingOptions, WriteOptions
 from ._resume import (
@@ -87,12 +86,14 @@ if TYPE_CHECKING:
     from ..graph import GraphSync
     from ..text.extract import Fact, FactAccumulator
 
+logger = logging.getLogger("cml")  # the SDK's one logger (see cml.configure_logging)
+
 
 # --- the storage side's logic ------------------------------------------------------------------
 
 
 @attrs.frozen
-class _Piece:
+class ChunkPiece:
     """A chunk memory to store: `text == answer[start:end]`, after `gap` (from the previous
     piece's end to `start`, when they do not overlap)."""
 
@@ -113,7 +114,7 @@ def _created(response: Any) -> bool:
     return response.memory_id is not None and bool(response.chunks_created)
 
 
-class _Processor:
+class Processor:
     """
     The storage side of one stream, without I/O. The worker feeds it messages (`handle`), asks
     for operations (`next_op`) and reports their outcomes (`succeeded`, `failed`); `result`
@@ -131,7 +132,7 @@ class _Processor:
         graph: GraphSync | None,
         graph_error: BaseException | None,
         store: ResumeTokenStore,
-        intake: _Intake,
+        intake: Intake,
         resume: ResumeState | None,
         resumed_from: str | None,
     ) -> None:
@@ -180,12 +181,12 @@ class _Processor:
         self._backlog_chars = 0
         self._fact_keys: dict[str, None] = {}
         # histories and counts
-        self.partial_updates: deque[PartialUpdate] = deque(maxlen=_HISTORY)
+        self.partial_updates: deque[PartialUpdate] = deque(maxlen=HISTORY)
         self.partial_update_count = 0
-        self.graph_events: deque[GraphSyncEvent] = deque(maxlen=_HISTORY)
+        self.graph_events: deque[GraphSyncEvent] = deque(maxlen=HISTORY)
         self.graph_sync_count = 0
         self._graph_created = False
-        self.errors: deque[StreamErrorEvent] = deque(maxlen=_HISTORY)
+        self.errors: deque[StreamErrorEvent] = deque(maxlen=HISTORY)
         self.error_count = 0
         self.storage_errors = 0
         self.storage_operations = 0
@@ -257,16 +258,16 @@ class _Processor:
 
     # -- messages ----------------------------------------------------------------------------
 
-    def handle(self, message: _Message) -> None:
-        if isinstance(message, _Text):
+    def handle(self, message: Message) -> None:
+        if isinstance(message, TextBatch):
             for event in message.events:
                 self._hook("on_chunk", event)
             self._take_text(message.pieces)
             self._chunks_seen = message.chunks
-            if message.pieces and message.now - self._last_progress >= _PROGRESS_EVERY_S:
+            if message.pieces and message.now - self._last_progress >= PROGRESS_EVERY_S:
                 self._last_progress = message.now
                 self._progress("streaming")
-        elif isinstance(message, _Tick):
+        elif isinstance(message, Tick):
             options = self.options
             if (
                 message.partial
@@ -284,7 +285,7 @@ class _Processor:
             ):
                 self._graph_queued = True
                 self._work.append(self._graph_sync("update"))
-        elif isinstance(message, _Wake):
+        elif isinstance(message, Wake):
             return
         elif message.error is None:
             self._end(message.full_response)
@@ -307,11 +308,11 @@ class _Processor:
         ):
             adaptive = self.intake.adaptive
             interval = (
-                adaptive.parameters.partial_response_interval
+                adaptive.parameters.partial_update_interval
                 if adaptive is not None
-                else self.options.partial_response_interval
+                else self.options.partial_update_interval
             )
-            deadlines.append(self._last_update_at + interval / 1000.0)
+            deadlines.append(self._last_update_at + interval)
         if (
             self.graph is not None
             and self.options.progressive_graph_sync
@@ -319,7 +320,7 @@ class _Processor:
             and not self._graph_queued
             and self._graph_length != self._length
         ):
-            deadlines.append(self._last_graph_at + self.options.graph_sync_interval / 1000.0)
+            deadlines.append(self._last_graph_at + self.options.graph_update_interval)
         return min(deadlines) if deadlines else None
 
     def timer(self) -> None:
@@ -327,13 +328,13 @@ class _Processor:
         now = self.clock()
         due = self.due_at()
         if due is not None and now >= due:
-            self.handle(_Tick(partial=True, graph=True, now=now))
+            self.handle(Tick(partial=True, graph=True, now=now))
 
-    def _take_text(self, pieces: Sequence[_Piece_]) -> None:
+    def _take_text(self, pieces: Sequence[Arrival]) -> None:
         for raw, chunk_number, fact_threshold in pieces:
-            piece = _storable(raw)
-            if len(self._preview) < _PREVIEW_CHARS:
-                self._preview = (self._preview + piece)[:_PREVIEW_CHARS]
+            piece = storable(raw)
+            if len(self._preview) < PREVIEW_CHARS:
+                self._preview = (self._preview + piece)[:PREVIEW_CHARS]
             self._length += len(piece)
             if self.chunked:
                 self._feed_chunker(piece)
@@ -404,7 +405,7 @@ class _Processor:
                 continue
             except Exception as exc:
                 self._current = None
-                if exc is not thrown and not isinstance(exc, _StorageRefused):
+                if exc is not thrown and not isinstance(exc, StorageRefused):
                     # A bug in this module: reported like a failed step, never raised.
                     self._give_up("internal_error", exc, operation=None)
                 continue
@@ -444,7 +445,7 @@ class _Processor:
         if retry:
             self.retries += 1
             self.storage_operations += 1
-            return self.options.retry_delay / 1000.0 * 2.0**attempt
+            return self.options.storage_retry_delay * 2.0**attempt
         self.gave_up += 1
         if self.strategy == "rollback":
             self._start_rollback()
@@ -576,24 +577,24 @@ class _Processor:
         a distinguishing suffix, which the next update replaces.
         """
         first = text
-        if len(text) > _DIRECT_WRITE_CHARS:
-            first = text[:_CREATE_HEAD_CHARS]
+        if len(text) > DIRECT_WRITE_CHARS:
+            first = text[:CREATE_HEAD_CHARS]
             if not first.strip():
-                first = text.strip()[:_CREATE_HEAD_CHARS]
+                first = text.strip()[:CREATE_HEAD_CHARS]
         candidate = first
-        for _attempt in range(_CREATE_ATTEMPTS):
+        for _attempt in range(CREATE_ATTEMPTS):
             response = yield WriteOp(candidate, options, label)
             if response.memory_id is None:
-                refused = _StorageRefused(f"{label}: the store kept nothing ({response.message})")
+                refused = StorageRefused(f"{label}: the store kept nothing ({response.message})")
                 self._give_up("storage_failed", refused, operation=label)
                 raise refused
             if _created(response):
                 break
             candidate = f"{first}\n\n[{label}; stream {self.stream_id}; {secrets.token_hex(4)}]"
         else:
-            refused = _StorageRefused(
+            refused = StorageRefused(
                 f"{label}: the store merged the text into an existing memory "
-                f"{_CREATE_ATTEMPTS} times"
+                f"{CREATE_ATTEMPTS} times"
             )
             self._give_up("storage_failed", refused, operation=label)
             raise refused
@@ -729,7 +730,7 @@ class _Processor:
             return
         metadata = {"stream_id": self.stream_id, "role": "user"}
         response = yield WriteOp(
-            _storable(self.user_message),
+            storable(self.user_message),
             self._kwargs(USER_TAGS, metadata),
             "write user message",
         )
@@ -794,7 +795,7 @@ class _Processor:
                 if not text.strip():
                     continue  # whitespace only: it travels as the next piece's gap
                 gap = recent[self._last_end - base : s - base] if s > self._last_end else ""
-                self._work.append(self._store_chunk(_Piece(self._chunk_index, text, s, e, gap)))
+                self._work.append(self._store_chunk(ChunkPiece(self._chunk_index, text, s, e, gap)))
                 self._chunk_index += 1
                 self._last_end = e
         if final:
@@ -818,7 +819,7 @@ class _Processor:
             yield from self._store_answer(text, self._answer_metadata(partial=True), label)
         self._stored_length, self._stored_chunks = self._length, len(self.chunk_ids)
 
-    def _store_chunk(self, piece: _Piece) -> Work:
+    def _store_chunk(self, piece: ChunkPiece) -> Work:
         if self.stopped:
             return
         yield from self._ensure_answer()
@@ -834,7 +835,7 @@ class _Processor:
                 "start": piece.start,
                 "end": piece.end,
                 "previous_chunk_id": str(self._prev_chunk_id) if self._prev_chunk_id else None,
-                **_gap_metadata(piece.gap),
+                **gap_metadata(piece.gap),
             },
         }
         memory_id = yield from self._create(
@@ -993,7 +994,7 @@ class _Processor:
         yield from ()  # work is a generator, even when it performs nothing
         saved = token if self.token_saved else None
         self._record_error(
-            _error_code(error),
+            error_code(error),
             error,
             phase="streaming",
             recoverable=saved is not None,
@@ -1014,7 +1015,7 @@ class _Processor:
             token=token,
             stream_id=self.stream_id,
             created_at_ms=now,
-            expires_at_ms=now + int(self.options.resume_token_ttl),
+            expires_at_ms=now + int(self.options.resume_token_lifetime * 1000),
             checksum=text_checksum(text),
             text=text,
             text_offset=offset,
@@ -1082,7 +1083,7 @@ class _Processor:
             insights=insights_for(metrics, chunked=self.chunked),
             partial_updates=tuple(self.partial_updates),
             graph_syncs=tuple(self.graph_events),
-            adaptations=tuple(adaptive.history[-_HISTORY:]) if adaptive is not None else (),
+            adaptations=tuple(adaptive.history[-HISTORY:]) if adaptive is not None else (),
             errors=tuple(self.errors),
             completed=completed,
             chunked=self.chunked,
@@ -1096,7 +1097,7 @@ class _Processor:
 # --- performing operations ----------------------------------------------------------------------
 
 
-def _perform(client: Any, op: Op) -> Any:
+def perform(client: Any, op: Op) -> Any:
     if isinstance(op, WriteOp):
         return client.write(op.content, **op.options)
     if isinstance(op, UpdateOp):
@@ -1110,10 +1111,10 @@ def _perform(client: Any, op: Op) -> Any:
     raise TypeError(f"not a storage operation: {op!r}")
 
 
-async def _perform_async(client: Any, op: Op, *, native: bool) -> Any:
+async def perform_async(client: Any, op: Op, *, native: bool) -> Any:
     """`native`: the client's methods are coroutines; otherwise they run in a thread."""
     if isinstance(op, GraphOp | SaveTokenOp) or not native:
-        return await asyncio.to_thread(_perform, client, op)
+        return await asyncio.to_thread(perform, client, op)
     if isinstance(op, WriteOp):
         return await client.write(op.content, **op.options)
     if isinstance(op, UpdateOp):

@@ -9,12 +9,12 @@ from collections.abc import (
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from .._exceptions import CMLError
+from ..exceptions import CMLError
 from ._events import (
     RememberStreamResult,
 )
 from ._ops import (
-    _gap_text,
+    gap_text,
 )
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ class _Assembler:
                 "were stored: it was changed or is incomplete"
             )
         if start > self.last_end:
-            gap = _gap_text(info)
+            gap = gap_text(info)
             if len(gap) != start - self.last_end:
                 raise ReassemblyError(
                     f"the answer's characters {self.last_end}-{start} are missing before chunk "

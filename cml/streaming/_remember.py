@@ -2,11 +2,11 @@
 `remember_stream`: hand an LLM's streamed answer to the caller chunk by chunk while remembering
 it in the background. This module holds the drivers; the work is split in layers:
 
-* `_intake._Intake`, the delivery side, in the caller's thread or task: reads a chunk's text,
+* `_intake.Intake`, the delivery side, in the caller's thread or task: reads a chunk's text,
   counts it, enforces the length limit, puts it in an outbox and decides when the background
   worker must wake up. O(1) a chunk (about 2 us), no I/O, so chunks reach the caller as fast as
   the source gives them. The worker starts after the first chunk has been handed over.
-* `_processor._Processor`, the storage side's logic, without I/O: it turns text into storage
+* `_processor.Processor`, the storage side's logic, without I/O: it turns text into storage
   operations (`_ops`: `WriteOp`, `UpdateOp`, `GraphOp`, ...), decides retries and rollbacks,
   and builds the result. Each piece of work is a generator that yields operations and receives
   their results, so the same logic runs under a thread (sync) and under a task (async): only
@@ -45,27 +45,27 @@ from uuid import UUID
 
 import attrs
 
-from .._logging import logger
 from ._events import (
     RememberStreamResult,
     ResumableStreamError,
     StreamCancelledError,
 )
 from ._intake import (
-    _Intake,
+    Intake,
 )
+from ._length import StreamTooLongError
 from ._ops import (
+    End,
     HookOp,
-    _End,
-    _Message,
-    _Tick,
-    _Wake,
+    Message,
+    Tick,
+    Wake,
 )
 from ._options import StreamHooks, StreamingOptions, WriteOptions, resolve_options
 from ._processor import (
-    _perform,
-    _perform_async,
-    _Processor,
+    Processor,
+    perform,
+    perform_async,
 )
 from ._resume import (
     ResumeState,
@@ -75,16 +75,15 @@ from ._resume import (
     new_resume_token,
     take_resume_state,
 )
-from .utils import (
-    StreamTooLongError,
-    aiter_any,
-    with_stream_timeout,
-)
+from ._sources import aiter_any
+from ._timeout import with_stream_timeout
 
 if TYPE_CHECKING:
     pass
 
 __all__ = ["AsyncRememberStream", "RememberStream", "open_remember_stream"]
+
+logger = logging.getLogger("cml")  # the SDK's one logger (see cml.configure_logging)
 
 
 T = TypeVar("T")
@@ -140,12 +139,12 @@ def _graph_of(client: Any, options: StreamingOptions) -> tuple[Any, bool, BaseEx
 
 def _begin(
     client: Any, setup: _Setup, store: ResumeTokenStore, resume: ResumeState | None
-) -> tuple[_Intake, _Processor, Any, bool]:
+) -> tuple[Intake, Processor, Any, bool]:
     options = setup.options
     write = setup.write
     if resume is not None:
         write = WriteOptions.from_json(resume.write_options).merged(attrs.asdict(setup.write))
-    intake = _Intake(
+    intake = Intake(
         options,
         setup.hooks,
         prefix=None if resume is None or resume.chunked else resume.text,
@@ -153,7 +152,7 @@ def _begin(
         chunk_base=0 if resume is None else resume.chunks_delivered,
     )
     graph, owns_graph, graph_error = _graph_of(client, options)
-    processor = _Processor(
+    processor = Processor(
         options=options,
         hooks=setup.hooks,
         write=write,
@@ -184,14 +183,14 @@ class _SyncWorker:
     """The worker thread: empties the outbox, performs the processor's operations, retries."""
 
     def __init__(
-        self, client: Any, processor: _Processor, intake: _Intake, graph: Any, owns_graph: bool
+        self, client: Any, processor: Processor, intake: Intake, graph: Any, owns_graph: bool
     ) -> None:
         self.client = client
         self.processor = processor
         self.intake = intake
         self.graph = graph
         self.owns_graph = owns_graph
-        self.inbox: queue.SimpleQueue[_Message] = queue.SimpleQueue()
+        self.inbox: queue.SimpleQueue[Message] = queue.SimpleQueue()
         self.thread = threading.Thread(target=self.run, name="cml-remember-stream", daemon=True)
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -201,7 +200,7 @@ class _SyncWorker:
             self._drain()
             while True:
                 due = processor.due_at()
-                message: _Message | None
+                message: Message | None
                 try:
                     message = self.inbox.get(
                         timeout=None if due is None else max(0.0, due - processor.clock())
@@ -213,10 +212,10 @@ class _SyncWorker:
                     processor.handle(text)
                 if message is None:
                     processor.timer()
-                elif not isinstance(message, _Wake):
+                elif not isinstance(message, Wake):
                     processor.handle(message)
                 self._drain()
-                if isinstance(message, _End):
+                if isinstance(message, End):
                     return
         except BaseException:  # a bug: never leave the caller waiting on a dead worker
             logger.exception("the remember_stream worker failed")
@@ -235,7 +234,7 @@ class _SyncWorker:
             attempt = 0
             while True:
                 try:
-                    result = _perform(self.client, op)
+                    result = perform(self.client, op)
                 except Exception as exc:
                     delay = processor.failed(exc, attempt)
                     if delay is None:
@@ -265,12 +264,12 @@ def _abandon(worker: _SyncWorker, clock: Callable[[], float]) -> None:
     # The caller dropped an unfinished stream: let the worker store what arrived and stop.
     if not worker.thread.is_alive() and worker.thread.ident is None:
         worker.thread.start()
-    worker.inbox.put(_End(clock(), StreamCancelledError("the stream was abandoned before its end")))
+    worker.inbox.put(End(clock(), StreamCancelledError("the stream was abandoned before its end")))
 
 
 def _closing(
-    setup: _Setup, processor: _Processor, intake: _Intake, error: BaseException | None, now: float
-) -> _End:
+    setup: _Setup, processor: Processor, intake: Intake, error: BaseException | None, now: float
+) -> End:
     """The worker's last message: a resume token only for a failed stream that can resume."""
     resumable = (
         error is not None
@@ -278,14 +277,14 @@ def _closing(
         and processor.strategy != "rollback"
     )
     token = new_resume_token() if resumable else None
-    return _End(now, error, token, intake.full_response())
+    return End(now, error, token, intake.full_response())
 
 
 class _StreamView:
     """What both stream classes show while and after they run (no I/O here)."""
 
-    _intake: _Intake | None
-    _processor: _Processor | None
+    _intake: Intake | None
+    _processor: Processor | None
     _result: RememberStreamResult | None
     _finished: bool
     #: How to reach the end of this kind of stream, for the error `result` raises before it.
@@ -344,8 +343,8 @@ class RememberStream(_StreamView, Iterator[T], Generic[T]):
         self._setup = setup
         self._clock = setup.options.clock
         self._iterator: Iterator[T] | None = None
-        self._intake: _Intake | None = None
-        self._processor: _Processor | None = None
+        self._intake: Intake | None = None
+        self._processor: Processor | None = None
         self._worker: _SyncWorker | None = None
         self._release_store: Callable[[], None] = _nothing
         self._running = False
@@ -429,11 +428,9 @@ class RememberStream(_StreamView, Iterator[T], Generic[T]):
         self._intake, self._processor, self._worker = intake, processor, worker
         intake.metrics.start(self._clock())
         iterator: Iterator[T] = iter(self._source)
-        if options.stream_timeout is not None or options.idle_timeout is not None:
+        if options.total_timeout is not None or options.chunk_timeout is not None:
             iterator = with_stream_timeout(
-                self._source,
-                options.idle_timeout / 1000.0 if options.idle_timeout else None,
-                total=options.stream_timeout / 1000.0 if options.stream_timeout else None,
+                self._source, options.chunk_timeout, total=options.total_timeout
             )
         self._iterator = iterator
         self._finalizer = weakref.finalize(self, _abandon, worker, self._clock)
@@ -491,7 +488,7 @@ class _AsyncWorker:
     """The worker task; storage calls are awaited (async client) or run in threads (sync)."""
 
     def __init__(
-        self, client: Any, processor: _Processor, intake: _Intake, graph: Any, owns_graph: bool
+        self, client: Any, processor: Processor, intake: Intake, graph: Any, owns_graph: bool
     ) -> None:
         self.client = client
         self.native = inspect.iscoroutinefunction(getattr(client, "write", None))
@@ -499,12 +496,12 @@ class _AsyncWorker:
         self.intake = intake
         self.graph = graph
         self.owns_graph = owns_graph
-        self.inbox: asyncio.Queue[_Message] = asyncio.Queue()
+        self.inbox: asyncio.Queue[Message] = asyncio.Queue()
         self.room = asyncio.Event()  # set whenever the outbox was emptied
 
     async def run(self) -> None:
         processor = self.processor
-        getter: asyncio.Future[_Message] | None = None
+        getter: asyncio.Future[Message] | None = None
         try:
             await self._drain()
             while True:
@@ -514,7 +511,7 @@ class _AsyncWorker:
                 timeout = None if due is None else max(0.0, due - processor.clock())
                 # The pending get is kept across timeouts, so no message is ever lost.
                 done, _ = await asyncio.wait({getter}, timeout=timeout)
-                message: _Message | None = None
+                message: Message | None = None
                 if done:
                     message = getter.result()
                     getter = None
@@ -524,10 +521,10 @@ class _AsyncWorker:
                     processor.handle(text)
                 if message is None:
                     processor.timer()
-                elif not isinstance(message, _Wake):
+                elif not isinstance(message, Wake):
                     processor.handle(message)
                 await self._drain()
-                if isinstance(message, _End):
+                if isinstance(message, End):
                     return
         except Exception:
             logger.exception("the remember_stream worker failed")
@@ -548,7 +545,7 @@ class _AsyncWorker:
             attempt = 0
             while True:
                 try:
-                    result = await _perform_async(self.client, op, native=self.native)
+                    result = await perform_async(self.client, op, native=self.native)
                 except Exception as exc:
                     delay = processor.failed(exc, attempt)
                     if delay is None:
@@ -569,9 +566,9 @@ class _AsyncWorker:
 
 
 def _abandon_async(
-    loop: asyncio.AbstractEventLoop, inbox: asyncio.Queue[_Message], clock: Callable[[], float]
+    loop: asyncio.AbstractEventLoop, inbox: asyncio.Queue[Message], clock: Callable[[], float]
 ) -> None:
-    end = _End(clock(), StreamCancelledError("the stream was abandoned before its end"))
+    end = End(clock(), StreamCancelledError("the stream was abandoned before its end"))
     with contextlib.suppress(RuntimeError):  # the loop is closed: nothing is left to store
         loop.call_soon_threadsafe(inbox.put_nowait, end)
 
@@ -594,8 +591,8 @@ class AsyncRememberStream(_StreamView, AsyncIterator[T], Generic[T]):
         self._setup = setup
         self._clock = setup.options.clock
         self._iterator: AsyncIterator[T] | None = None
-        self._intake: _Intake | None = None
-        self._processor: _Processor | None = None
+        self._intake: Intake | None = None
+        self._processor: Processor | None = None
         self._worker: _AsyncWorker | None = None
         self._release_store: Callable[[], None] = _nothing
         self._task: asyncio.Task[None] | None = None
@@ -653,7 +650,7 @@ class AsyncRememberStream(_StreamView, AsyncIterator[T], Generic[T]):
             await self._fail(exc)
         if message is not None:
             worker.inbox.put_nowait(message)
-            if isinstance(message, _Tick):
+            if isinstance(message, Tick):
                 # Storage falls due: let the worker start on it even if the source never
                 # yields to the event loop (an in-memory list, say).
                 await asyncio.sleep(0)
@@ -681,11 +678,9 @@ class AsyncRememberStream(_StreamView, AsyncIterator[T], Generic[T]):
         self._intake, self._processor, self._worker = intake, processor, worker
         intake.metrics.start(self._clock())
         iterator = aiter_any(self._source)
-        if options.stream_timeout is not None or options.idle_timeout is not None:
+        if options.total_timeout is not None or options.chunk_timeout is not None:
             iterator = with_stream_timeout(
-                iterator,
-                options.idle_timeout / 1000.0 if options.idle_timeout else None,
-                total=options.stream_timeout / 1000.0 if options.stream_timeout else None,
+                iterator, options.chunk_timeout, total=options.total_timeout
             )
         self._iterator = iterator
         # A task runs only when this one waits, so starting it now delays no chunk.
@@ -748,7 +743,7 @@ def open_remember_stream(
     write: Mapping[str, Any],
 ) -> RememberStream[Any] | AsyncRememberStream[Any]:
     """Check the arguments and build the stream (nothing runs before iteration)."""
-    from .._exceptions import InvalidRequestError
+    from ..exceptions import InvalidRequestError
 
     if not isinstance(user_message, str):
         raise InvalidRequestError(

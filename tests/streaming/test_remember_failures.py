@@ -92,7 +92,7 @@ async def test_rollback_deletes_everything_the_stream_stored(env: Env) -> None:
         options={
             "partial_failure_handling": "rollback",
             "store_partial_response": True,
-            "partial_response_interval": 1,
+            "partial_update_interval": 0.001,
             "progressive_fact_extraction": True,
             "fact_extraction_threshold": 20,
             "chunking_strategy": "sentence",
@@ -177,7 +177,11 @@ async def test_expired_and_tampered_tokens_raise_clear_errors(env: Env, tmp_path
     chunks = words()
     store = SQLiteResumeTokenStore(tmp_path / "tokens.db")
     try:
-        options = {"generate_resume_token": True, "resume_store": store, "resume_token_ttl": 1}
+        options = {
+            "generate_resume_token": True,
+            "resume_store": store,
+            "resume_token_lifetime": 0.001,
+        }
         _, error, _ = await env.run_failing(
             env.source(chunks, fail_at=5), ResumableStreamError, options=options
         )
@@ -186,7 +190,7 @@ async def test_expired_and_tampered_tokens_raise_clear_errors(env: Env, tmp_path
             await env.run(chunks[5:], resume_from=error.resume_token, options=options)  # type: ignore[attr-defined]
         assert store.count() == 0  # the expired token was deleted
 
-        options["resume_token_ttl"] = 3_600_000
+        options["resume_token_lifetime"] = 3600
         _got, error, _stream = await env.run_failing(
             env.source(chunks, fail_at=5), ResumableStreamError, options=options
         )
@@ -274,7 +278,7 @@ async def test_retry_really_retries_the_failed_storage_step(env: Env) -> None:
         options={
             "partial_failure_handling": "retry",
             "max_retries": 3,
-            "retry_delay": 1,
+            "storage_retry_delay": 0.001,
             "store_partial_response": True,
         },
     )
@@ -296,7 +300,11 @@ async def test_retry_gives_up_after_max_retries(env: Env) -> None:
     calls = env.flaky("update", failures=1000)
     _, result = await env.run(
         words(),
-        options={"partial_failure_handling": "retry", "max_retries": 2, "retry_delay": 1},
+        options={
+            "partial_failure_handling": "retry",
+            "max_retries": 2,
+            "storage_retry_delay": 0.001,
+        },
     )
     # No progressive storage: the answer is written at the end (a write, then no update).
     assert result.completed
@@ -305,7 +313,11 @@ async def test_retry_gives_up_after_max_retries(env: Env) -> None:
     calls2 = env.flaky("write", failures=1000)
     _got, result = await env.run(
         words(),
-        options={"partial_failure_handling": "retry", "max_retries": 2, "retry_delay": 1},
+        options={
+            "partial_failure_handling": "retry",
+            "max_retries": 2,
+            "storage_retry_delay": 0.001,
+        },
     )
     assert len(calls2) == 2 * 3  # the user message and the answer, three tries each
     assert result.metrics.retries == 4
@@ -320,7 +332,7 @@ async def test_best_effort_records_errors_and_completes(env: Env) -> None:
         options={
             "partial_failure_handling": "best-effort",
             "store_partial_response": True,
-            "partial_response_interval": 1,
+            "partial_update_interval": 0.001,
         },
     )
     got = await env.drain(stream)
@@ -341,7 +353,7 @@ async def test_rollback_on_a_storage_failure_deletes_and_keeps_streaming(env: En
         options={
             "partial_failure_handling": "rollback",
             "store_partial_response": True,
-            "partial_response_interval": 1,
+            "partial_update_interval": 0.001,
         },
     )
     assert got == words()  # the caller still gets the whole answer
@@ -409,7 +421,7 @@ async def test_a_stalled_source_times_out_within_the_limit(env: Env) -> None:
     started = time.monotonic()
     try:
         got, error, stream = await env.run_failing(
-            stalled, StreamTimeoutError, options={"stream_timeout": 300}
+            stalled, StreamTimeoutError, options={"total_timeout": 0.3}
         )
     finally:
         release.set()
@@ -422,9 +434,9 @@ async def test_a_stalled_source_times_out_within_the_limit(env: Env) -> None:
     assert answer["metadata"]["incomplete"] is True
 
 
-async def test_idle_timeout_applies_between_chunks(env: Env) -> None:
+async def test_chunk_timeout_applies_between_chunks(env: Env) -> None:
     got, error, _stream = await env.run_failing(
-        env.source(words(), delay=0.3), StreamTimeoutError, options={"idle_timeout": 100}
+        env.source(words(), delay=0.3), StreamTimeoutError, options={"chunk_timeout": 0.1}
     )
     assert got == []
     assert not error.total  # type: ignore[attr-defined]
@@ -516,7 +528,7 @@ async def test_server_going_away_is_surfaced_and_the_stream_resumes(
             hooks={"on_error": errors.append},
             options={
                 "store_partial_response": True,
-                "partial_response_interval": 1,
+                "partial_update_interval": 0.001,
                 "generate_resume_token": True,
             },
         )

@@ -103,18 +103,22 @@ def test_text_no_memory_can_hold_is_stored_replaced_one_for_one() -> None:
 
 def test_an_abandoned_stream_still_keeps_what_arrived() -> None:
     import gc
-    import time
+    import threading
 
     with cml.EmbeddedCognitiveMemoryLayer(":memory:", embedder="none") as memory:
+        before = set(threading.enumerate())
         stream = memory.remember_stream(iter(words()), user_message="q")
         taken = [next(stream) for _ in range(4)]
+        # The stream's worker: started by the second chunk, the one thread this test added.
+        new = set(threading.enumerate()) - before
+        [worker] = [t for t in new if t.name == "cml-remember-stream"]
         del stream  # dropped without close(): the worker is told, and stores what arrived
         gc.collect()
-        deadline = time.monotonic() + 10
-        found: list[cml.MemoryItem] = []
-        while time.monotonic() < deadline and not found:
-            found = [m for m in memory.iter_memories() if m.text == "".join(taken)]
-            time.sleep(0.01)
+        # It ends once what arrived is stored: wait for that, not for a deadline (a loaded
+        # machine made a polling deadline fail once). A worker never told would hang here,
+        # and pytest's timeout fails the test.
+        worker.join()
+        found = [m for m in memory.iter_memories() if m.text == "".join(taken)]
         assert found, "the abandoned stream's text was not stored"
         detail = memory.dashboard_memory_detail(found[0].id)
         assert detail["metadata"]["incomplete"] is True

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 
 from cml.streaming import ADAPTIVE_TABLE, ProgressEvent, StreamingOptions, classify_delays
-from cml.streaming._intake import _Intake
+from cml.streaming._intake import Intake
 from cml.streaming._metrics import MetricsCollector, insights_for
-from cml.streaming._ops import _Tick
+from cml.streaming._ops import Tick
 from cml.streaming._options import StreamHooks
 
 from ._remember_support import FakeClock, FakeStore
@@ -102,7 +102,7 @@ def test_adaptive_intake_changes_buffer_size_and_update_interval() -> None:
     options = StreamingOptions(
         enable_adaptive_processing=True, store_partial_response=True, clock=clock
     )
-    intake = _Intake(options, StreamHooks(), prefix=None, prefix_chars=0, chunk_base=0)
+    intake = Intake(options, StreamHooks(), prefix=None, prefix_chars=0, chunk_base=0)
     intake.metrics.start(clock())
     handoffs: dict[str, list[int]] = {"fast": [], "slow": []}
     ticks: dict[str, list[float]] = {"fast": [], "slow": []}
@@ -113,7 +113,7 @@ def test_adaptive_intake_changes_buffer_size_and_update_interval() -> None:
         if message is None:
             continue
         handoffs[phase].append(len(intake.take(clock()).pieces))  # what the worker takes
-        if isinstance(message, _Tick) and message.partial:
+        if isinstance(message, Tick) and message.partial:
             ticks[phase].append(message.now)
 
     assert intake.adaptive is not None

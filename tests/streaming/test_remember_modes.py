@@ -63,7 +63,7 @@ async def test_progressive_storage_is_visible_while_the_stream_flows(env: Env) -
     chunks = words()
     stream = env.open(
         env.source(chunks),
-        options=StreamingOptions(store_partial_response=True, partial_response_interval=1),
+        options=StreamingOptions(store_partial_response=True, partial_update_interval=0.001),
     )
     seen: dict[str, Any] = {}
 
@@ -150,7 +150,7 @@ async def test_facts_are_extracted_progressively_and_stored_once(env: Env) -> No
             progressive_fact_extraction=True,
             fact_extraction_threshold=20,
             store_partial_response=True,
-            partial_response_interval=1,
+            partial_update_interval=0.001,
             hooks=StreamHooks(on_progress=progress.append),
         ),
     )
@@ -306,9 +306,9 @@ async def test_progressive_graph_sync_to_a_given_graph(env: Env) -> None:
             graph=graph,
             options={
                 "progressive_graph_sync": True,
-                "graph_sync_interval": 1,
+                "graph_update_interval": 0.001,
                 "store_partial_response": True,
-                "partial_response_interval": 1,
+                "partial_update_interval": 0.001,
                 "progressive_fact_extraction": True,
                 "fact_extraction_threshold": 20,
             },

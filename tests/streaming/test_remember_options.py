@@ -1,23 +1,25 @@
-"""StreamingOptions, StreamHooks and the write options: names, defaults, dicts, camelCase."""
+"""StreamingOptions, StreamHooks and the write options: names, defaults, dicts, camelCase,
+durations in seconds, and the deprecated millisecond names."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 import cml
-from cml.streaming import StreamHooks, StreamingOptions, WriteOptions
-from cml.streaming._options import resolve_options, snake_case, split_options
+from cml.streaming import StreamHooks, StreamingOptions
+from cml.streaming._options import WriteOptions, resolve_options, snake_case, split_options
 
 
-def test_defaults_are_cortexs() -> None:
+def test_defaults_are_cortexs_in_seconds() -> None:
     options = StreamingOptions()
     assert options.sync_to_graph is True
     assert options.progressive_graph_sync is False
-    assert options.graph_sync_interval == 5000
+    assert options.graph_update_interval == 5.0
     assert options.store_partial_response is False
-    assert options.partial_response_interval == 3000
+    assert options.partial_update_interval == 3.0
     assert options.progressive_fact_extraction is False
     assert options.fact_extraction_threshold == 500
     assert options.chunk_size is None
@@ -26,17 +28,91 @@ def test_defaults_are_cortexs() -> None:
     assert options.hooks is None
     assert options.partial_failure_handling is None
     assert options.max_retries == 3
-    assert options.retry_delay == 1000
+    assert options.storage_retry_delay == 1.0
     assert options.generate_resume_token is False
-    assert options.stream_timeout is None
+    assert options.total_timeout is None
+    assert options.chunk_timeout is None
     assert options.max_buffer_size == 10_000
-    assert options.incremental_embeddings is False
     assert options.enable_adaptive_processing is False
     assert options.max_response_length is None
     # Derived: what None means.
     assert options.failure_strategy == "store-partial"
     assert options.single_memory_limit == 100_000
-    assert options.resume_token_ttl == 3_600_000
+    assert options.resume_token_lifetime == 3600.0
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "partial_update_interval",
+        "storage_retry_delay",
+        "resume_token_lifetime",
+        "total_timeout",
+        "chunk_timeout",
+        "graph_update_interval",
+    ],
+)
+def test_durations_are_seconds_or_a_timedelta(name: str) -> None:
+    assert getattr(StreamingOptions(**{name: 2.5}), name) == 2.5
+    assert getattr(StreamingOptions(**{name: timedelta(milliseconds=250)}), name) == 0.25
+    options, _write = split_options({snake_to_camel(name): timedelta(minutes=1)})
+    assert getattr(options, name) == 60.0
+
+
+def snake_to_camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word.title() for word in rest)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("partial_response_interval", "partial_update_interval"),
+        ("retry_delay", "storage_retry_delay"),
+        ("resume_token_ttl", "resume_token_lifetime"),
+        ("stream_timeout", "total_timeout"),
+        ("idle_timeout", "chunk_timeout"),
+        ("graph_sync_interval", "graph_update_interval"),
+    ],
+)
+def test_millisecond_names_still_work_converted_with_a_warning(old: str, new: str) -> None:
+    with pytest.warns(DeprecationWarning, match=f"{old} .*deprecated; use {new}") as caught:
+        options = StreamingOptions(**{old: 1500})
+    assert getattr(options, new) == 1.5
+    assert caught[0].filename == __file__  # points at the caller's line, not at py-cml
+    with pytest.warns(DeprecationWarning, match=f"use {new}"):
+        from_dict, _write = split_options({snake_to_camel(old): 250})  # Cortex's camelCase
+    assert getattr(from_dict, new) == 0.25
+    with pytest.warns(DeprecationWarning, match=f"use {new}"):
+        assert getattr(StreamingOptions(**{old: timedelta(seconds=2)}), new) == 2.0
+    with (
+        pytest.warns(DeprecationWarning, match=f"use {new}"),
+        pytest.raises(cml.InvalidRequestError),
+    ):
+        StreamingOptions(**{old: 1500, new: 7.0})  # both, disagreeing
+
+
+def test_a_deprecated_name_does_not_come_back_through_evolve() -> None:
+    import warnings
+
+    import attrs
+
+    with pytest.warns(DeprecationWarning, match="use total_timeout"):
+        options = StreamingOptions(stream_timeout=300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        evolved = attrs.evolve(options, max_retries=1)
+    assert evolved.total_timeout == 0.3
+    assert evolved == StreamingOptions(total_timeout=0.3, max_retries=1)
+
+
+@pytest.mark.parametrize("value", [True, False])
+def test_incremental_embeddings_is_deprecated_as_having_no_effect(value: bool) -> None:
+    with pytest.warns(DeprecationWarning, match="incremental_embeddings .*no effect"):
+        options = StreamingOptions(incremental_embeddings=value)
+    assert options == StreamingOptions()
+    with pytest.warns(DeprecationWarning, match="no effect"):
+        split_options({"incrementalEmbeddings": value})
 
 
 def test_a_camel_case_dict_is_accepted() -> None:
@@ -46,7 +122,7 @@ def test_a_camel_case_dict_is_accepted() -> None:
     options, write = split_options(
         {
             "storePartialResponse": True,
-            "partialResponseInterval": 250,
+            "partialUpdateInterval": 0.25,
             "partialFailureHandling": "retry",
             "maxRetries": 5,
             "generateResumeToken": True,
@@ -59,7 +135,7 @@ def test_a_camel_case_dict_is_accepted() -> None:
         }
     )
     assert options.store_partial_response is True
-    assert options.partial_response_interval == 250
+    assert options.partial_update_interval == 0.25
     assert options.partial_failure_handling == "retry"
     assert options.max_retries == 5
     assert options.generate_resume_token is True
@@ -87,10 +163,12 @@ def test_snake_case(name: str, expected: str) -> None:
 @pytest.mark.parametrize(
     "options",
     [
-        {"partialResponseIntervall": 5},
+        {"partialUpdateIntervall": 5},
         {"partial_failure_handling": "retry-forever"},
         {"max_retries": -1},
-        {"partial_response_interval": 0},
+        {"partial_update_interval": 0},
+        {"total_timeout": timedelta(seconds=-1)},
+        {"chunk_timeout": "soon"},
         {"max_single_memory_size": 100_001},
         {"chunking_strategy": "words"},
         {"chunking_strategy": "fixed", "chunk_size": 10, "chunk_overlap": 10},
