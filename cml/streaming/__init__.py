@@ -1,13 +1,15 @@
 """
-Streaming responses: Server-Sent Events from `POST /memory/read/stream`; the stream utilities;
-and `remember_stream` (on every client), which remembers an LLM's streamed answer while handing
-it to the caller chunk by chunk.
+Remembering an LLM's streamed answer while handing it on chunk by chunk: `remember_stream` (on
+every client) returns a `RememberStream` (or `AsyncRememberStream`), configured by
+`StreamingOptions` and `StreamHooks`. Here are those classes, the events and result they report,
+the errors to catch, the resume token stores, and `reassemble` to read a chunked answer back.
 
-The parser lives in `_sse` and does no I/O:
-`iter_sse(iter_sse_lines(response.iter_text()))` (or the `aiter_` pair) yields the events.
+The stream utilities it is built on (`tee`, `with_stream_timeout`, `RollingContextWindow`, ...)
+are in `cml.streaming.utils`.
 """
 
-from typing import TYPE_CHECKING
+import warnings
+from typing import TYPE_CHECKING, Any
 
 from .._lazy import lazy_exports
 
@@ -29,15 +31,9 @@ if TYPE_CHECKING:
         StreamCompleteEvent,
         StreamErrorEvent,
     )
-    from ._metrics import (
-        ADAPTIVE_TABLE,
-        Adaptation,
-        AdaptiveParameters,
-        Insight,
-        StreamMetrics,
-        classify_delays,
-    )
-    from ._options import StreamHooks, StreamingOptions, WriteOptions
+    from ._length import StreamTooLongError
+    from ._metrics import Adaptation, AdaptiveParameters, Insight, StreamMetrics
+    from ._options import StreamHooks, StreamingOptions
     from ._reassembly import ReassemblyError, areassemble, iter_reassembled, reassemble
     from ._remember import AsyncRememberStream, RememberStream
     from ._resume import (
@@ -46,42 +42,16 @@ if TYPE_CHECKING:
         ResumeTokenStore,
         SQLiteResumeTokenStore,
     )
-    from ._sse import (
-        ServerSentEvent,
-        SSEDecoder,
-        aiter_sse,
-        aiter_sse_lines,
-        iter_sse,
-        iter_sse_lines,
-    )
-    from .utils import (
-        AsyncQueue,
-        AsyncTeeBranch,
-        BufferOverflowError,
-        QueueClosedError,
-        RollingContextWindow,
-        StreamTimeoutError,
-        StreamTooLongError,
-        TeeBranch,
-        aiter_any,
-        buffer_stream,
-        tee,
-        with_max_length,
-        with_stream_timeout,
-    )
+    from ._timeout import StreamTimeoutError
 
-# Every name loads on first use: the clients need only the SSE parser from here, and a program
-# that never streams should not pay for the stream processor, metrics and resume stores.
-__getattr__ = lazy_exports(
+# Every name loads on first use: the clients need only the SSE parser from this package, and a
+# program that never streams should not pay for the stream processor, metrics and resume stores.
+_lazy_getattr = lazy_exports(
     globals(),
     {
-        "ADAPTIVE_TABLE": "._metrics",
         "Adaptation": "._metrics",
         "AdaptiveParameters": "._metrics",
-        "AsyncQueue": ".utils",
         "AsyncRememberStream": "._remember",
-        "AsyncTeeBranch": ".utils",
-        "BufferOverflowError": ".utils",
         "ChunkEvent": "._events",
         "ErrorContext": "._events",
         "GraphSyncEvent": "._events",
@@ -89,7 +59,6 @@ __getattr__ = lazy_exports(
         "Insight": "._metrics",
         "PartialUpdate": "._events",
         "ProgressEvent": "._events",
-        "QueueClosedError": ".utils",
         "ReassemblyError": "._reassembly",
         "RememberStream": "._remember",
         "RememberStreamResult": "._events",
@@ -100,45 +69,57 @@ __getattr__ = lazy_exports(
         "ResumeTokenInvalidError": "._events",
         "ResumeTokenNotFoundError": "._events",
         "ResumeTokenStore": "._resume",
-        "RollingContextWindow": ".utils",
         "SQLiteResumeTokenStore": "._resume",
-        "SSEDecoder": "._sse",
-        "ServerSentEvent": "._sse",
         "StoredFact": "._events",
         "StreamCancelledError": "._events",
         "StreamCompleteEvent": "._events",
         "StreamErrorEvent": "._events",
         "StreamHooks": "._options",
         "StreamMetrics": "._metrics",
-        "StreamTimeoutError": ".utils",
-        "StreamTooLongError": ".utils",
+        "StreamTimeoutError": "._timeout",
+        "StreamTooLongError": "._length",
         "StreamingOptions": "._options",
-        "TeeBranch": ".utils",
-        "WriteOptions": "._options",
-        "aiter_any": ".utils",
-        "aiter_sse": "._sse",
-        "aiter_sse_lines": "._sse",
         "areassemble": "._reassembly",
-        "buffer_stream": ".utils",
-        "classify_delays": "._metrics",
         "iter_reassembled": "._reassembly",
-        "iter_sse": "._sse",
-        "iter_sse_lines": "._sse",
         "reassemble": "._reassembly",
-        "tee": ".utils",
-        "with_max_length": ".utils",
-        "with_stream_timeout": ".utils",
     },
 )
 
+# Exported here before they moved to `cml.streaming.utils`: still found, with a warning.
+_MOVED_TO_UTILS = frozenset(
+    {
+        "AsyncQueue",
+        "AsyncTeeBranch",
+        "BufferOverflowError",
+        "QueueClosedError",
+        "RollingContextWindow",
+        "TeeBranch",
+        "aiter_any",
+        "buffer_stream",
+        "tee",
+        "with_max_length",
+        "with_stream_timeout",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MOVED_TO_UTILS:
+        warnings.warn(
+            f"cml.streaming.{name} is deprecated: import it from cml.streaming.utils",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        from . import utils
+
+        return getattr(utils, name)
+    return _lazy_getattr(name)
+
+
 __all__ = [
-    "ADAPTIVE_TABLE",
     "Adaptation",
     "AdaptiveParameters",
-    "AsyncQueue",
     "AsyncRememberStream",
-    "AsyncTeeBranch",
-    "BufferOverflowError",
     "ChunkEvent",
     "ErrorContext",
     "GraphSyncEvent",
@@ -146,7 +127,6 @@ __all__ = [
     "Insight",
     "PartialUpdate",
     "ProgressEvent",
-    "QueueClosedError",
     "ReassemblyError",
     "RememberStream",
     "RememberStreamResult",
@@ -157,10 +137,7 @@ __all__ = [
     "ResumeTokenInvalidError",
     "ResumeTokenNotFoundError",
     "ResumeTokenStore",
-    "RollingContextWindow",
     "SQLiteResumeTokenStore",
-    "SSEDecoder",
-    "ServerSentEvent",
     "StoredFact",
     "StreamCancelledError",
     "StreamCompleteEvent",
@@ -170,19 +147,7 @@ __all__ = [
     "StreamTimeoutError",
     "StreamTooLongError",
     "StreamingOptions",
-    "TeeBranch",
-    "WriteOptions",
-    "aiter_any",
-    "aiter_sse",
-    "aiter_sse_lines",
     "areassemble",
-    "buffer_stream",
-    "classify_delays",
     "iter_reassembled",
-    "iter_sse",
-    "iter_sse_lines",
     "reassemble",
-    "tee",
-    "with_max_length",
-    "with_stream_timeout",
 ]

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..llm import chunk_text
-from ._events import (
-    ChunkEvent,
-)
+from ._events import ChunkEvent
 from ._length import StreamTooLongError
 from ._metrics import (
     AdaptiveController,
@@ -26,12 +24,6 @@ from ._ops import (
 )
 from ._options import StreamHooks, StreamingOptions
 from ._window import RollingContextWindow
-
-if TYPE_CHECKING:
-    pass
-
-
-# --- the delivery side --------------------------------------------------------------------------
 
 
 class Intake:

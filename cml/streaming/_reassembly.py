@@ -6,7 +6,7 @@ from collections.abc import (
     Iterator,
     Mapping,
 )
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 from ..exceptions import CMLError
@@ -16,9 +16,6 @@ from ._events import (
 from ._ops import (
     gap_text,
 )
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["ReassemblyError", "areassemble", "iter_reassembled", "reassemble"]
 

@@ -249,3 +249,62 @@ def test_remember_stream_checks_its_arguments_at_once() -> None:
             memory.remember_stream(["a"], user_message="q", memory_type="nope")  # type: ignore[arg-type]
     finally:
         memory.close()
+
+
+# --- durations take effect in seconds ---------------------------------------------------------
+
+
+def test_update_intervals_are_seconds_on_the_streams_clock() -> None:
+    from cml.streaming._intake import Intake
+    from cml.streaming._ops import Tick
+
+    from ._remember_support import FakeClock
+
+    clock = FakeClock()
+    options = StreamingOptions(
+        store_partial_response=True,
+        partial_update_interval=0.5,
+        progressive_graph_sync=True,
+        graph_update_interval=timedelta(seconds=2),
+        clock=clock,
+    )
+    intake = Intake(options, StreamHooks(), prefix=None, prefix_chars=0, chunk_base=0)
+    intake.metrics.start(clock())
+    partial: list[float] = []
+    graph: list[float] = []
+    for _ in range(40):  # 4 s of chunks, one every 0.1 s
+        clock.advance(0.1)
+        message = intake.accept("word ", clock())
+        if isinstance(message, Tick):
+            if message.partial:
+                partial.append(round(message.now - 1000.0, 1))
+            if message.graph:
+                graph.append(round(message.now - 1000.0, 1))
+    assert partial == [0.1, 0.6, 1.1, 1.6, 2.1, 2.6, 3.1, 3.6]
+    assert graph == [0.1, 2.1]
+
+
+def test_retry_delays_are_seconds_doubling() -> None:
+    from cml.streaming._options import resolve_options as resolve
+    from cml.streaming._resume import InMemoryResumeTokenStore
+    from cml.streaming._setup import Setup, begin
+
+    from ._remember_support import FakeStore
+
+    options, hooks, write = resolve(
+        {
+            "partial_failure_handling": "retry",
+            "max_retries": 2,
+            "storage_retry_delay": timedelta(milliseconds=250),
+        },
+        hooks=None,
+        graph=None,
+        write={},
+    )
+    setup = Setup(options, hooks, write, "q", None)
+    _intake, processor, _graph, _owned = begin(FakeStore(), setup, InMemoryResumeTokenStore(), None)
+    assert processor.next_op() is not None  # writing the user message
+    error = RuntimeError("the store is down")
+    assert processor.failed(error, 0) == 0.25
+    assert processor.failed(error, 1) == 0.5
+    assert processor.failed(error, 2) is None  # max_retries reached: given up

@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cml.exceptions import CMLError
-from cml.streaming import (
+from cml.streaming.utils import (
     AsyncQueue,
     AsyncTeeBranch,
     BufferOverflowError,

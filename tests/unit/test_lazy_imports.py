@@ -24,6 +24,8 @@ HEAVY = (
     "cml.integrations",
     "cml.streaming._processor",
     "cml.streaming._remember",
+    "cml.streaming._steps",
+    "cml.streaming._workers",
 )
 
 _PROBE = """
