@@ -2,25 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import (
-    Iterator,
-    Mapping,
-)
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, Protocol
 from uuid import UUID
 
 from ..exceptions import CMLError
-from ._events import (
-    RememberStreamResult,
-)
-from ._ops import (
-    gap_text,
-)
+from ._events import RememberStreamResult
+from ._ops import gap_text
 
-__all__ = ["ReassemblyError", "areassemble", "iter_reassembled", "reassemble"]
+__all__ = [
+    "AsyncDetailReader",
+    "DetailReader",
+    "ReassemblyError",
+    "areassemble",
+    "iter_reassembled",
+    "reassemble",
+]
 
 
-# --- reading a stored answer back ---------------------------------------------------------------
+class MemoryDetail(Protocol):
+    """One memory's stored fields, as `dashboard_memory_detail` answers them."""
+
+    def __getitem__(self, key: str) -> Any: ...
+
+    def get(self, key: str, default: Any = None) -> Any: ...
+
+
+class DetailReader(Protocol):
+    """A client that reads one memory whole (every client does; the admin key over HTTP)."""
+
+    def dashboard_memory_detail(self, memory_id: UUID) -> MemoryDetail: ...
+
+
+class AsyncDetailReader(Protocol):
+    """`DetailReader` for an async client."""
+
+    async def dashboard_memory_detail(self, memory_id: UUID) -> MemoryDetail: ...
 
 
 class ReassemblyError(CMLError):
@@ -62,14 +79,16 @@ def _target(target: RememberStreamResult | UUID | str) -> tuple[str, list[str] |
     return str(UUID(str(target))), None
 
 
-def _chunk_info(detail: Mapping[str, Any]) -> Mapping[str, Any]:
+def _chunk_info(detail: MemoryDetail) -> Mapping[str, Any]:
     info = (detail.get("metadata") or {}).get("stream_chunk")
     if not isinstance(info, Mapping):
         raise ReassemblyError(f"memory {detail.get('id')} is not a chunk of a stored answer")
     return info
 
 
-def iter_reassembled(client: Any, target: RememberStreamResult | UUID | str) -> Iterator[str]:
+def iter_reassembled(
+    client: DetailReader, target: RememberStreamResult | UUID | str
+) -> Iterator[str]:
     """The stored answer's text, piece by piece, in order (see `reassemble`)."""
     answer_id, chunk_ids = _target(target)
     head = client.dashboard_memory_detail(UUID(answer_id))
@@ -93,7 +112,7 @@ def iter_reassembled(client: Any, target: RememberStreamResult | UUID | str) -> 
     yield str(chunked.get("trailing") or "")
 
 
-def reassemble(client: Any, target: RememberStreamResult | UUID | str) -> str:
+def reassemble(client: DetailReader, target: RememberStreamResult | UUID | str) -> str:
     """
     Read a stored answer back whole: `target` is a stream's result or its answer memory id.
 
@@ -107,7 +126,7 @@ def reassemble(client: Any, target: RememberStreamResult | UUID | str) -> str:
     return "".join(iter_reassembled(client, target))
 
 
-async def areassemble(client: Any, target: RememberStreamResult | UUID | str) -> str:
+async def areassemble(client: AsyncDetailReader, target: RememberStreamResult | UUID | str) -> str:
     """`reassemble` for an async client."""
     answer_id, chunk_ids = _target(target)
     head = await client.dashboard_memory_detail(UUID(answer_id))

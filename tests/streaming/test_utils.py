@@ -253,6 +253,19 @@ def test_sync_idle_timeout_fires_on_a_source_that_blocks_forever(gate: threading
     assert probe.closed.wait(TOLERANCE)  # closed there as soon as the source returns
 
 
+def test_limits_may_be_timedeltas(gate: threading.Event) -> None:
+    from datetime import timedelta
+
+    stream = with_stream_timeout(Probe().source(["a"], gate=gate), timedelta(milliseconds=200))
+    assert next(stream) == "a"
+    with pytest.raises(StreamTimeoutError) as info:
+        next(stream)
+    assert info.value.limit == 0.2
+    gate.set()
+    whole = with_stream_timeout(["a", "b"], timedelta(minutes=1), total=timedelta(minutes=1))
+    assert list(whole) == ["a", "b"]
+
+
 def test_sync_total_timeout_fires_on_a_steady_stream(gate: threading.Event) -> None:
     def ticking() -> Iterator[str]:
         while not gate.wait(0.02):
