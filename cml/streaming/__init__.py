@@ -31,9 +31,10 @@ if TYPE_CHECKING:
         StreamCompleteEvent,
         StreamErrorEvent,
     )
+    from ._hooks import StreamHooks
     from ._length import StreamTooLongError
     from ._metrics import Adaptation, AdaptiveParameters, Insight, StreamMetrics
-    from ._options import StreamHooks, StreamingOptions
+    from ._options import StreamingOptions
     from ._reassembly import ReassemblyError, areassemble, iter_reassembled, reassemble
     from ._remember import AsyncRememberStream, RememberStream
     from ._resume import (
@@ -74,7 +75,7 @@ _lazy_getattr = lazy_exports(
         "StreamCancelledError": "._events",
         "StreamCompleteEvent": "._events",
         "StreamErrorEvent": "._events",
-        "StreamHooks": "._options",
+        "StreamHooks": "._hooks",
         "StreamMetrics": "._metrics",
         "StreamTimeoutError": "._timeout",
         "StreamTooLongError": "._length",

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..llm import chunk_text
 from ._events import ChunkEvent
+from ._hooks import StreamHooks
 from ._length import StreamTooLongError
 from ._metrics import (
     AdaptiveController,
@@ -22,7 +23,7 @@ from ._ops import (
     TextBatch,
     Tick,
 )
-from ._options import StreamHooks, StreamingOptions
+from ._options import StreamingOptions
 from ._window import RollingContextWindow
 
 

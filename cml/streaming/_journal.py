@@ -21,9 +21,9 @@ from ._events import (
     ProgressPhase,
     StreamErrorEvent,
 )
+from ._hooks import StreamHooks
 from ._intake import Intake
 from ._ops import HISTORY, HookOp
-from ._options import StreamHooks
 from ._work import WorkQueue
 
 __all__ = ["Journal"]

@@ -20,6 +20,7 @@ from ..text.chunking import ChunkingConfig, ChunkLimitError
 from ._answer import AnswerText, ChunkPiece
 from ._events import ErrorPhase, RememberStreamResult
 from ._facts import FactTracker
+from ._hooks import StreamHooks, WriteOptions
 from ._intake import Intake
 from ._journal import Journal
 from ._metrics import insights_for
@@ -38,7 +39,7 @@ from ._ops import (
     Wake,
     storable,
 )
-from ._options import StreamHooks, StreamingOptions, WriteOptions
+from ._options import StreamingOptions
 from ._resume import ResumeState, ResumeTokenStore, now_ms, text_checksum
 from ._steps import Steps, Stored
 from ._work import WorkQueue

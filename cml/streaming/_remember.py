@@ -44,10 +44,11 @@ from uuid import UUID
 
 from ..exceptions import InvalidRequestError
 from ._events import RememberStreamResult, ResumableStreamError, StreamCancelledError
+from ._hooks import StreamHooks
 from ._intake import Intake
 from ._length import StreamTooLongError
 from ._ops import Tick
-from ._options import StreamHooks, StreamingOptions, resolve_options
+from ._options import StreamingOptions, resolve_options
 from ._processor import Processor
 from ._resume import take_resume_state
 from ._setup import Setup, begin, closing, nothing, store_of

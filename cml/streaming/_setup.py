@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from ._hooks import StreamHooks, WriteOptions
 from ._intake import Intake
 from ._ops import End
-from ._options import StreamHooks, StreamingOptions, WriteOptions
+from ._options import StreamingOptions
 from ._processor import Processor
 from ._resume import (
     ResumeState,

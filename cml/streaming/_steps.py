@@ -24,6 +24,7 @@ from ._events import (
     StreamCompleteEvent,
     error_summary,
 )
+from ._hooks import StreamHooks, WriteOptions
 from ._intake import Intake
 from ._journal import Journal
 from ._ops import (
@@ -47,7 +48,7 @@ from ._ops import (
     gap_metadata,
     storable,
 )
-from ._options import StreamHooks, StreamingOptions, WriteOptions
+from ._options import StreamingOptions
 from ._resume import ResumeState, ResumeTokenStore
 from ._work import WorkQueue
 

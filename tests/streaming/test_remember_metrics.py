@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import pytest
 
 from cml.streaming import ProgressEvent, StreamingOptions
+from cml.streaming._hooks import StreamHooks
 from cml.streaming._intake import Intake
 from cml.streaming._metrics import ADAPTIVE_TABLE, MetricsCollector, classify_delays, insights_for
 from cml.streaming._ops import Tick
-from cml.streaming._options import StreamHooks
 
 from ._remember_support import FakeClock, FakeStore
 

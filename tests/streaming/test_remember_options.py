@@ -10,7 +10,8 @@ import pytest
 
 import cml
 from cml.streaming import StreamHooks, StreamingOptions
-from cml.streaming._options import WriteOptions, resolve_options, snake_case, split_options
+from cml.streaming._hooks import WriteOptions, snake_case
+from cml.streaming._options import resolve_options, split_options
 
 
 def test_defaults_are_cortexs_in_seconds() -> None:
