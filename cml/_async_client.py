@@ -8,24 +8,25 @@ Request building, retry decisions and error mapping live in `_base_client.py` an
 from __future__ import annotations
 
 import asyncio
-import inspect
-import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
+from functools import partial
+from time import perf_counter
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from uuid import UUID
 
 import httpx
 
 from . import _operations as ops
-from ._base_client import BaseClient, Call
-from ._batch import batch_read_error, plan_batch, plan_reads
-from ._chat import ChatResponse, build_messages, check_llm_reply, collect_text, collect_text_async
+from ._base_client import BaseClient
+from ._batch import arun_concurrently, batch_read_error, plan_batch, plan_reads
+from ._chat import ChatResponse, areply_text, build_messages
 from ._config import CMLConfig
 from ._constants import DEFAULT_CONCURRENCY, FORGET_MIN_RELEVANCE, FORGET_QUERY_LIMIT
 from ._exceptions import CMLError
+from ._operations import PreparedOperation
 from .models import (
     ForgetAction,
     ForgetResponse,
@@ -138,16 +139,16 @@ class AsyncCognitiveMemoryLayer(BaseClient):
     async def _send_raw(self, args: dict[str, Any], *, stream: bool = False) -> httpx.Response:
         attempt = 0
         while True:
-            started = time.perf_counter()
+            started = perf_counter()
             try:
                 response = await self._http.send(self._http.build_request(**args), stream=stream)
             except httpx.TransportError as exc:
-                self._log(args, None, time.perf_counter() - started, attempt)
+                self._log(args, None, perf_counter() - started, attempt)
                 wait = self._retry_wait(attempt, None)
                 if wait is None:
                     raise self._transport_error(exc) from exc
             else:
-                self._log(args, response, time.perf_counter() - started, attempt)
+                self._log(args, response, perf_counter() - started, attempt)
                 if response.status_code < 400:
                     return response
                 if stream:
@@ -159,10 +160,10 @@ class AsyncCognitiveMemoryLayer(BaseClient):
             await asyncio.sleep(wait)
             attempt += 1
 
-    async def _send(self, call: Call[T]) -> T:
+    async def _send(self, call: PreparedOperation[T]) -> T:
         return self._result(call, await self._send_raw(self._request_args(call)))
 
-    async def _stream(self, call: Call[Any]) -> AsyncIterator[MemoryItem]:
+    async def _stream(self, call: PreparedOperation[Any]) -> AsyncIterator[MemoryItem]:
         response = await self._send_raw(self._request_args(call), stream=True)
         try:
             async for event in aiter_sse(aiter_sse_lines(response.aiter_text())):
@@ -174,7 +175,7 @@ class AsyncCognitiveMemoryLayer(BaseClient):
         except httpx.TransportError as exc:
             raise self._transport_error(exc) from exc
         finally:
-            # Also runs when the caller stops early (aclose()): the connection is released at once.
+            # Also runs when the caller stops early: the connection is released at once.
             await response.aclose()
 
     # -- memory ------------------------------------------------------------------------------
@@ -510,20 +511,19 @@ class AsyncCognitiveMemoryLayer(BaseClient):
 
     async def _run_all(
         self,
-        calls: Sequence[tuple[int, Call[T]]],
+        calls: Sequence[tuple[int, PreparedOperation[T]]],
         results: list[T | None],
         on_error: Callable[[int, CMLError], T],
     ) -> None:
-        limit = asyncio.Semaphore(DEFAULT_CONCURRENCY)
+        async def run(index: int, call: PreparedOperation[Any]) -> None:
+            try:
+                results[index] = await self._send(call)
+            except CMLError as exc:
+                results[index] = on_error(index, exc)
 
-        async def run(index: int, call: Call[Any]) -> None:
-            async with limit:
-                try:
-                    results[index] = await self._send(call)
-                except CMLError as exc:
-                    results[index] = on_error(index, exc)
-
-        await asyncio.gather(*(run(index, call) for index, call in calls))
+        await arun_concurrently(
+            [partial(run, index, call) for index, call in calls], DEFAULT_CONCURRENCY
+        )
 
     # -- scoping -----------------------------------------------------------------------------
 
@@ -568,17 +568,7 @@ class AsyncCognitiveMemoryLayer(BaseClient):
         of any of these (see `cml.llm`).
         """
         context = await self.get_context(user_message, max_results=max_results)
-        reply = check_llm_reply(
-            llm(build_messages(user_message, context, system_prompt)), sync=False
-        )
-        if inspect.isawaitable(reply):
-            reply = check_llm_reply(await reply, sync=False)
-        if isinstance(reply, str):
-            answer = reply
-        elif hasattr(reply, "__aiter__"):
-            answer = await collect_text_async(reply)
-        else:
-            answer = collect_text(reply)
+        answer = await areply_text(llm(build_messages(user_message, context, system_prompt)))
         await self.turn(user_message, assistant_response=answer, session_id=session_id)
         return ChatResponse(text=answer, memory_context=context)
 
@@ -642,8 +632,7 @@ class AsyncCognitiveMemoryLayer(BaseClient):
                 "eval_mode": eval_mode,
             },
         )
-        assert isinstance(stream_, AsyncRememberStream)
-        return stream_
+        return cast(AsyncRememberStream[T], stream_)
 
     # -- maintenance and dashboard (admin key) -----------------------------------------------
 

@@ -35,7 +35,7 @@ from ._logging import (
     safe_request_id,
     setup_logging,
 )
-from ._operations import Call, memory_item
+from ._operations import PreparedOperation, memory_item
 from ._releases import Identification, get_release, identify, releases_with
 from ._retry import (
     is_permanent_server_error,
@@ -48,7 +48,7 @@ from ._version import __version__
 from .models import HealthResponse, MemoryItem, ServerCheck
 from .streaming._sse import ServerSentEvent
 
-__all__ = ["BaseClient", "Call", "check_release"]
+__all__ = ["BaseClient", "check_release"]
 
 _DASHBOARD = f"{API_PREFIX}/dashboard/"
 _ADMIN = f"{API_PREFIX}/admin/"
@@ -193,7 +193,7 @@ class BaseClient:
             "verify": self._config.verify_ssl,
         }
 
-    def _endpoint(self, call: Call[Any]) -> types.ModuleType:
+    def _endpoint(self, call: PreparedOperation[Any]) -> types.ModuleType:
         """The generated module of `call`'s operation in the pinned release; raises, before
         anything is sent, when that release has no such operation."""
         if self._release.has(call.operation):
@@ -209,7 +209,7 @@ class BaseClient:
             available_in=available,
         )
 
-    def _request_args(self, call: Call[Any]) -> dict[str, Any]:
+    def _request_args(self, call: PreparedOperation[Any]) -> dict[str, Any]:
         """Method, URL, body and headers for `call`, from the generated endpoint.
 
         Built once per call and re-sent unchanged by every retry: non-GET requests carry one
@@ -260,7 +260,7 @@ class BaseClient:
     def _secrets(self) -> tuple[str, ...]:
         return tuple(k for k in (self._config.api_key, self._config.admin_api_key) if k)
 
-    def _result(self, call: Call[T], response: httpx.Response) -> T:
+    def _result(self, call: PreparedOperation[T], response: httpx.Response) -> T:
         """Turn a response into the call's result, or raise the mapped error.
 
         A success whose body is not what the API promises (an HTML page from a proxy, another
