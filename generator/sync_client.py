@@ -137,9 +137,16 @@ def _apply_rules(text: str) -> str:
 
 
 def _ruff(root: Path, text: str, *args: str) -> str:
-    # The project's settings (pyproject.toml at `root`), so the file passes `ruff check`.
+    # The project's own settings, so the file passes `ruff check` and `ruff format --check`.
+    config = root / "pyproject.toml"
+    if not config.is_file():
+        raise SyncClientError(f"{config} is missing: ruff takes the project's settings from it")
     done = subprocess.run(
-        [sys.executable, "-m", "ruff", *args, "--stdin-filename", str(TARGET), "-"],
+        [
+            sys.executable,
+            *("-m", "ruff", *args),
+            *("--config", str(config), "--stdin-filename", str(TARGET), "-"),
+        ],
         input=text,
         capture_output=True,
         text=True,
