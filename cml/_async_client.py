@@ -136,27 +136,30 @@ class AsyncCognitiveMemoryLayer(BaseClient):
 
     # -- sending -----------------------------------------------------------------------------
 
+    async def _attempt(self, args: dict[str, Any], *, stream: bool) -> httpx.Response | CMLError:
+        """One send: the response, or the error its transport failure becomes (not raised here,
+        inside the `except` block, where the httpx exception would become its context)."""
+        try:
+            return await self._http.send(self._http.build_request(**args), stream=stream)
+        except httpx.TransportError as exc:
+            return self._transport_error(exc)
+
     async def _send_raw(self, args: dict[str, Any], *, stream: bool = False) -> httpx.Response:
         attempt = 0
         while True:
             started = perf_counter()
-            try:
-                response = await self._http.send(self._http.build_request(**args), stream=stream)
-            except httpx.TransportError as exc:
-                self._log(args, None, perf_counter() - started, attempt)
-                wait = self._retry_wait(attempt, None)
-                if wait is None:
-                    raise self._transport_error(exc) from exc
-            else:
-                self._log(args, response, perf_counter() - started, attempt)
+            outcome = await self._attempt(args, stream=stream)
+            response = outcome if isinstance(outcome, httpx.Response) else None
+            self._log(args, response, perf_counter() - started, attempt)
+            if response is not None:
                 if response.status_code < 400:
                     return response
                 if stream:
                     await response.aread()
                     await response.aclose()
-                wait = self._retry_wait(attempt, response)
-                if wait is None:
-                    raise self._status_error(response)
+            wait = self._retry_wait(attempt, response)
+            if wait is None:
+                raise self._failure(outcome) from None
             await asyncio.sleep(wait)
             attempt += 1
 
@@ -165,18 +168,20 @@ class AsyncCognitiveMemoryLayer(BaseClient):
 
     async def _stream(self, call: PreparedOperation[Any]) -> AsyncIterator[MemoryItem]:
         response = await self._send_raw(self._request_args(call), stream=True)
+        failure = self._stream_truncated()
         try:
             async for event in aiter_sse(aiter_sse_lines(response.aiter_text())):
                 item = self._stream_event(event)
                 if item is None:
                     return
                 yield item
-            raise self._stream_truncated()
         except httpx.TransportError as exc:
-            raise self._transport_error(exc) from exc
+            failure = self._transport_error(exc)
         finally:
             # Also runs when the caller stops early: the connection is released at once.
             await response.aclose()
+        # Out of the `except` block: the httpx exception is not carried along.
+        raise failure from None
 
     # -- memory ------------------------------------------------------------------------------
 

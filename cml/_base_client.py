@@ -24,17 +24,11 @@ from ._exceptions import (
     StreamError,
     UnsupportedOperationError,
     VersionMismatchError,
+    error_from_malformed_response,
     error_from_response,
     error_from_transport,
 )
-from ._logging import (
-    display_url,
-    log_request,
-    redact,
-    register_secrets,
-    safe_request_id,
-    setup_logging,
-)
+from ._logging import log_request, register_secrets, safe_request_id, setup_logging
 from ._operations import PreparedOperation, memory_item
 from ._releases import Identification, get_release, identify, releases_with
 from ._retry import (
@@ -277,32 +271,25 @@ class BaseClient:
                 raise ValueError(f"undocumented status {response.status_code}")
             return call.convert(parsed)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise self._malformed_response(response, exc) from exc
+            failure = error_from_malformed_response(response, exc)
+        # Raised here, out of the `except` block, so the parser's exception (whose text may
+        # quote a key the server echoed) is neither its cause nor its context.
+        raise failure from None
+
+    # The client's side of the boundary in `_exceptions`: these give the `cml.exceptions` error
+    # for a failure, and the callers raise it outside their `except` blocks (`from None`), so no
+    # unmasked low-level exception rides along as its cause or context.
 
     def _status_error(self, response: httpx.Response) -> CMLError:
-        return error_from_response(
-            response.status_code, response.headers, response.content, secrets=self._secrets
-        )
+        return error_from_response(response.status_code, response.headers, response.content)
 
-    def _malformed_response(self, response: httpx.Response, exc: Exception) -> CMLError:
-        # Built like an error response, for the request id and the masked, parsed body.
-        like_error = self._status_error(response)
-        request = response.request
-        reason = redact(f"{type(exc).__name__}: {exc}", self._secrets)
-        return CMLError(
-            f"the server's answer to {request.method} {display_url(str(request.url))} does not "
-            f"match the API ({reason})",
-            status_code=response.status_code,
-            request_id=like_error.request_id,
-            body=like_error.body,
-            hint=(
-                "Check that CML_BASE_URL points at a CML server (not a proxy's or another "
-                "service's page) and that its version is compatible (check_server())."
-            ),
-        )
+    def _failure(self, outcome: httpx.Response | CMLError) -> CMLError:
+        """The error for a last attempt: its error status, or its transport failure."""
+        return self._status_error(outcome) if isinstance(outcome, httpx.Response) else outcome
 
-    def _transport_error(self, exc: Exception) -> CMLError:
-        return error_from_transport(exc, secrets=self._secrets)
+    @staticmethod
+    def _transport_error(exc: Exception) -> CMLError:
+        return error_from_transport(exc)
 
     # -- retry decisions ---------------------------------------------------------------------
 
@@ -353,7 +340,8 @@ class BaseClient:
         try:
             return memory_item(self._release.model("MemoryItem").from_dict(event.json()))
         except (ValueError, KeyError, TypeError) as exc:
-            raise StreamError(f"malformed memory in the stream: {exc}") from exc
+            failure = StreamError(f"malformed memory in the stream: {type(exc).__name__}: {exc}")
+        raise failure from None
 
     @staticmethod
     def _stream_truncated() -> CMLError:

@@ -136,27 +136,30 @@ class CognitiveMemoryLayer(BaseClient):
 
     # -- sending -----------------------------------------------------------------------------
 
+    def _attempt(self, args: dict[str, Any], *, stream: bool) -> httpx.Response | CMLError:
+        """One send: the response, or the error its transport failure becomes (not raised here,
+        inside the `except` block, where the httpx exception would become its context)."""
+        try:
+            return self._http.send(self._http.build_request(**args), stream=stream)
+        except httpx.TransportError as exc:
+            return self._transport_error(exc)
+
     def _send_raw(self, args: dict[str, Any], *, stream: bool = False) -> httpx.Response:
         attempt = 0
         while True:
             started = perf_counter()
-            try:
-                response = self._http.send(self._http.build_request(**args), stream=stream)
-            except httpx.TransportError as exc:
-                self._log(args, None, perf_counter() - started, attempt)
-                wait = self._retry_wait(attempt, None)
-                if wait is None:
-                    raise self._transport_error(exc) from exc
-            else:
-                self._log(args, response, perf_counter() - started, attempt)
+            outcome = self._attempt(args, stream=stream)
+            response = outcome if isinstance(outcome, httpx.Response) else None
+            self._log(args, response, perf_counter() - started, attempt)
+            if response is not None:
                 if response.status_code < 400:
                     return response
                 if stream:
                     response.read()
                     response.close()
-                wait = self._retry_wait(attempt, response)
-                if wait is None:
-                    raise self._status_error(response)
+            wait = self._retry_wait(attempt, response)
+            if wait is None:
+                raise self._failure(outcome) from None
             time.sleep(wait)
             attempt += 1
 
@@ -165,18 +168,20 @@ class CognitiveMemoryLayer(BaseClient):
 
     def _stream(self, call: PreparedOperation[Any]) -> Iterator[MemoryItem]:
         response = self._send_raw(self._request_args(call), stream=True)
+        failure = self._stream_truncated()
         try:
             for event in iter_sse(iter_sse_lines(response.iter_text())):
                 item = self._stream_event(event)
                 if item is None:
                     return
                 yield item
-            raise self._stream_truncated()
         except httpx.TransportError as exc:
-            raise self._transport_error(exc) from exc
+            failure = self._transport_error(exc)
         finally:
             # Also runs when the caller stops early: the connection is released at once.
             response.close()
+        # Out of the `except` block: the httpx exception is not carried along.
+        raise failure from None
 
     # -- memory ------------------------------------------------------------------------------
 
