@@ -44,13 +44,12 @@ from .models import (
     WriteResponse,
     parse_datetime,
 )
-from .streaming._sse import aiter_sse, aiter_sse_lines
+from .streaming import aiter_sse, aiter_sse_lines
 
 if TYPE_CHECKING:
     from .graph import GraphSync
     from .models import responses as R
-    from .streaming._options import StreamHooks, StreamingOptions
-    from .streaming._remember import AsyncRememberStream
+    from .streaming import AsyncRememberStream, StreamHooks, StreamingOptions
 
 __all__ = ["AsyncCognitiveMemoryLayer", "AsyncSessionScope"]
 
@@ -614,7 +613,7 @@ class AsyncCognitiveMemoryLayer(BaseClient):
         `resume_from` continues a stream that failed (its `ResumableStreamError.resume_token`).
         """
         # Loaded here: a program that never remembers a stream does not pay for the processor.
-        from .streaming._remember import AsyncRememberStream, open_remember_stream
+        from .streaming import AsyncRememberStream, open_remember_stream
 
         stream_ = open_remember_stream(
             self,

@@ -40,7 +40,7 @@ from ._retry import (
 )
 from ._version import __version__
 from .models import HealthResponse, MemoryItem, ServerCheck
-from .streaming._sse import ServerSentEvent
+from .streaming import ServerSentEvent
 
 __all__ = ["BaseClient", "check_release"]
 

@@ -44,13 +44,12 @@ from .models import (
     WriteResponse,
     parse_datetime,
 )
-from .streaming._sse import iter_sse, iter_sse_lines
+from .streaming import iter_sse, iter_sse_lines
 
 if TYPE_CHECKING:
     from .graph import GraphSync
     from .models import responses as R
-    from .streaming._options import StreamHooks, StreamingOptions
-    from .streaming._remember import RememberStream
+    from .streaming import RememberStream, StreamHooks, StreamingOptions
 
 __all__ = ["CognitiveMemoryLayer", "SessionScope"]
 
@@ -611,7 +610,7 @@ class CognitiveMemoryLayer(BaseClient):
         `resume_from` continues a stream that failed (its `ResumableStreamError.resume_token`).
         """
         # Loaded here: a program that never remembers a stream does not pay for the processor.
-        from .streaming._remember import RememberStream, open_remember_stream
+        from .streaming import RememberStream, open_remember_stream
 
         stream_ = open_remember_stream(
             self,

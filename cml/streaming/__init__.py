@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from ._options import StreamHooks, StreamingOptions, WriteOptions
     from ._reassembly import ReassemblyError, areassemble, iter_reassembled, reassemble
     from ._remember import AsyncRememberStream, RememberStream
+    from ._remember import open_remember_stream as open_remember_stream
     from ._resume import (
         InMemoryResumeTokenStore,
         ResumeState,
@@ -124,6 +125,8 @@ __getattr__ = lazy_exports(
         "iter_reassembled": "._reassembly",
         "iter_sse": "._sse",
         "iter_sse_lines": "._sse",
+        # For the clients' `remember_stream` (not in `__all__`: users call that method).
+        "open_remember_stream": "._remember",
         "reassemble": "._reassembly",
         "tee": ".utils",
         "with_max_length": ".utils",
