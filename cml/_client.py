@@ -228,7 +228,11 @@ class CognitiveMemoryLayer(BaseClient):
         response_format: ResponseFormat = "packet",
         user_timezone: str | None = None,
     ) -> ReadResponse:
-        """Retrieve the memories most relevant to `query`; `.context` is ready for an LLM."""
+        """Retrieve the memories most relevant to `query`; `.context` is ready for an LLM.
+
+        `user_timezone` (an IANA name such as "Europe/Paris") makes a day the query names
+        ("today", "yesterday") the user's local day, as the server reads it.
+        """
         return self._send(
             ops.read(
                 query,
