@@ -297,14 +297,16 @@ class CognitiveMemoryLayer(BaseClient):
         raises `StreamError`.
         """
         return self._stream(
-            ops.read_stream(
-                query,
-                max_results=max_results,
-                context_filter=context_filter,
-                memory_types=memory_types,
-                since=since,
-                until=until,
-                user_timezone=user_timezone,
+            ops.streamed(
+                ops.read(
+                    query,
+                    max_results=max_results,
+                    context_filter=context_filter,
+                    memory_types=memory_types,
+                    since=since,
+                    until=until,
+                    user_timezone=user_timezone,
+                )
             )
         )
 

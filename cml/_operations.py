@@ -294,37 +294,6 @@ def batch_turns(
     )
 
 
-def _read_body(
-    *,
-    query: str,
-    max_results: int,
-    context_filter: Sequence[str] | None,
-    memory_types: Sequence[MemoryType | str] | None,
-    since: datetime | None,
-    until: datetime | None,
-    response_format: ResponseFormat,
-    user_timezone: str | None,
-) -> ReadMemoryRequest:
-    if not 1 <= max_results <= 50:
-        raise InvalidRequestError(f"max_results must be between 1 and 50, not {max_results}")
-    try:
-        wire_format = WireResponseFormat(response_format)
-    except ValueError:
-        raise InvalidRequestError(
-            f"response_format must be 'packet', 'list' or 'llm_context', not {response_format!r}"
-        ) from None
-    return ReadMemoryRequest(
-        query=_text(query, "query"),
-        max_results=max_results,
-        context_filter=_strings(context_filter, "context_filter"),
-        memory_types=_wire_types(memory_types),
-        since=_naive_utc(since),
-        until=_naive_utc(until),
-        format_=wire_format,
-        user_timezone=_opt(user_timezone),
-    )
-
-
 def read(
     query: str,
     *,
@@ -337,15 +306,28 @@ def read(
     user_timezone: str | None = None,
     session_id: str | None = None,
 ) -> PreparedOperation[ReadResponse]:
-    body = _read_body(
-        query=query,
+    """`POST /memory/read` (or the session's read); `streamed()` sends it to the stream route.
+
+    The one place a read's arguments are listed below the clients: a new read parameter is
+    added here, as a field of the body, and in the async client's read methods.
+    """
+    if not 1 <= max_results <= 50:
+        raise InvalidRequestError(f"max_results must be between 1 and 50, not {max_results}")
+    try:
+        wire_format = WireResponseFormat(response_format)
+    except ValueError:
+        raise InvalidRequestError(
+            f"response_format must be 'packet', 'list' or 'llm_context', not {response_format!r}"
+        ) from None
+    body = ReadMemoryRequest(
+        query=_text(query, "query"),
         max_results=max_results,
-        context_filter=context_filter,
-        memory_types=memory_types,
-        since=since,
-        until=until,
-        response_format=response_format,
-        user_timezone=user_timezone,
+        context_filter=_strings(context_filter, "context_filter"),
+        memory_types=_wire_types(memory_types),
+        since=_naive_utc(since),
+        until=_naive_utc(until),
+        format_=wire_format,
+        user_timezone=_opt(user_timezone),
     )
     if session_id is not None:
         return PreparedOperation(
@@ -354,27 +336,9 @@ def read(
     return PreparedOperation("read_memory", {"body": body}, read_response)
 
 
-def read_stream(
-    query: str,
-    *,
-    max_results: int = 10,
-    context_filter: Sequence[str] | None = None,
-    memory_types: Sequence[MemoryType | str] | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    user_timezone: str | None = None,
-) -> PreparedOperation[None]:
-    body = _read_body(
-        query=query,
-        max_results=max_results,
-        context_filter=context_filter,
-        memory_types=memory_types,
-        since=since,
-        until=until,
-        response_format="packet",
-        user_timezone=user_timezone,
-    )
-    return PreparedOperation("read_memory_stream", {"body": body}, lambda _: None)
+def streamed(read_call: PreparedOperation[ReadResponse]) -> PreparedOperation[None]:
+    """The same read, sent to `POST /memory/read/stream` (its items come as events)."""
+    return PreparedOperation("read_memory_stream", read_call.kwargs, lambda _: None)
 
 
 def turn(
