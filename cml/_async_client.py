@@ -1,8 +1,10 @@
 """`AsyncCognitiveMemoryLayer`: the asyncio HTTP client.
 
-Mirror image of `_client.py`: the same methods with the same parameters, awaited.
-Request building, retry decisions and error mapping live in `_base_client.py` and
-`_operations.py`.
+The source of both HTTP clients: the sync one, `_client.py`, is generated from this file
+(`python generator/generate.py regen`, see generator/sync_client.py), so a method or parameter
+is written here once. Where the two differ, this file calls a helper with a sync twin
+(`_batch.arun_concurrently`, `_chat.areply_text`). Request building, retry decisions and error
+mapping live in `_base_client.py`, the arguments of each operation in `_operations.py`.
 """
 
 from __future__ import annotations
