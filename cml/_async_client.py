@@ -1,31 +1,35 @@
 """`AsyncCognitiveMemoryLayer`: the asyncio HTTP client.
 
-Mirror image of `_client.py`: the same methods with the same parameters, awaited.
-Request building, retry decisions and error mapping live in `_base_client.py` and
-`_operations.py`.
+The source of both HTTP clients: the sync one, `_client.py`, is generated from this file
+(`python generator/generate.py regen`, see generator/sync_client.py), so a method or parameter
+is written here once. Where the two differ, this file calls a helper with a sync twin
+(`_batch.arun_concurrently`, `_chat.areply_text`). Request building, retry decisions and error
+mapping live in `_base_client.py`, the arguments of each operation in `_operations.py`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import inspect
-import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
+from functools import partial
+from time import perf_counter
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from uuid import UUID
 
 import httpx
 
 from . import _operations as ops
-from ._base_client import BaseClient, Call
-from ._batch import batch_read_error, plan_batch, plan_reads
-from ._chat import ChatResponse, build_messages, check_llm_reply, collect_text, collect_text_async
+from ._base_client import BaseClient
+from ._batch import arun_concurrently, batch_read_error, plan_batch, plan_reads
+from ._chat import ChatResponse, areply_text, build_messages
 from ._config import CMLConfig
 from ._constants import DEFAULT_CONCURRENCY, FORGET_MIN_RELEVANCE, FORGET_QUERY_LIMIT
 from ._exceptions import CMLError
+from ._operations import PreparedOperation
+from ._sse import aiter_sse, aiter_sse_lines
 from .models import (
     ForgetAction,
     ForgetResponse,
@@ -43,13 +47,11 @@ from .models import (
     WriteResponse,
     parse_datetime,
 )
-from .streaming._sse import aiter_sse, aiter_sse_lines
 
 if TYPE_CHECKING:
     from .graph import GraphSync
     from .models import responses as R
-    from .streaming._options import StreamHooks, StreamingOptions
-    from .streaming._remember import AsyncRememberStream
+    from .streaming import AsyncRememberStream, StreamHooks, StreamingOptions
 
 __all__ = ["AsyncCognitiveMemoryLayer", "AsyncSessionScope"]
 
@@ -135,47 +137,52 @@ class AsyncCognitiveMemoryLayer(BaseClient):
 
     # -- sending -----------------------------------------------------------------------------
 
+    async def _attempt(self, args: dict[str, Any], *, stream: bool) -> httpx.Response | CMLError:
+        """One send: the response, or the error its transport failure becomes (not raised here,
+        inside the `except` block, where the httpx exception would become its context)."""
+        try:
+            return await self._http.send(self._http.build_request(**args), stream=stream)
+        except httpx.TransportError as exc:
+            return self._transport_error(exc)
+
     async def _send_raw(self, args: dict[str, Any], *, stream: bool = False) -> httpx.Response:
         attempt = 0
         while True:
-            started = time.perf_counter()
-            try:
-                response = await self._http.send(self._http.build_request(**args), stream=stream)
-            except httpx.TransportError as exc:
-                self._log(args, None, time.perf_counter() - started, attempt)
-                wait = self._retry_wait(attempt, None)
-                if wait is None:
-                    raise self._transport_error(exc) from exc
-            else:
-                self._log(args, response, time.perf_counter() - started, attempt)
+            started = perf_counter()
+            outcome = await self._attempt(args, stream=stream)
+            response = outcome if isinstance(outcome, httpx.Response) else None
+            self._log(args, response, perf_counter() - started, attempt)
+            if response is not None:
                 if response.status_code < 400:
                     return response
                 if stream:
                     await response.aread()
                     await response.aclose()
-                wait = self._retry_wait(attempt, response)
-                if wait is None:
-                    raise self._status_error(response)
+            wait = self._retry_wait(attempt, response)
+            if wait is None:
+                raise self._failure(outcome) from None
             await asyncio.sleep(wait)
             attempt += 1
 
-    async def _send(self, call: Call[T]) -> T:
+    async def _send(self, call: PreparedOperation[T]) -> T:
         return self._result(call, await self._send_raw(self._request_args(call)))
 
-    async def _stream(self, call: Call[Any]) -> AsyncIterator[MemoryItem]:
+    async def _stream(self, call: PreparedOperation[Any]) -> AsyncIterator[MemoryItem]:
         response = await self._send_raw(self._request_args(call), stream=True)
+        failure = self._stream_truncated()
         try:
             async for event in aiter_sse(aiter_sse_lines(response.aiter_text())):
                 item = self._stream_event(event)
                 if item is None:
                     return
                 yield item
-            raise self._stream_truncated()
         except httpx.TransportError as exc:
-            raise self._transport_error(exc) from exc
+            failure = self._transport_error(exc)
         finally:
-            # Also runs when the caller stops early (aclose()): the connection is released at once.
+            # Also runs when the caller stops early: the connection is released at once.
             await response.aclose()
+        # Out of the `except` block: the httpx exception is not carried along.
+        raise failure from None
 
     # -- memory ------------------------------------------------------------------------------
 
@@ -223,7 +230,11 @@ class AsyncCognitiveMemoryLayer(BaseClient):
         response_format: ResponseFormat = "packet",
         user_timezone: str | None = None,
     ) -> ReadResponse:
-        """Retrieve the memories most relevant to `query`; `.context` is ready for an LLM."""
+        """Retrieve the memories most relevant to `query`; `.context` is ready for an LLM.
+
+        `user_timezone` (an IANA name such as "Europe/Paris") makes a day the query names
+        ("today", "yesterday") the user's local day, as the server reads it.
+        """
         return await self._send(
             ops.read(
                 query,
@@ -288,14 +299,16 @@ class AsyncCognitiveMemoryLayer(BaseClient):
         raises `StreamError`.
         """
         return self._stream(
-            ops.read_stream(
-                query,
-                max_results=max_results,
-                context_filter=context_filter,
-                memory_types=memory_types,
-                since=since,
-                until=until,
-                user_timezone=user_timezone,
+            ops.streamed(
+                ops.read(
+                    query,
+                    max_results=max_results,
+                    context_filter=context_filter,
+                    memory_types=memory_types,
+                    since=since,
+                    until=until,
+                    user_timezone=user_timezone,
+                )
             )
         )
 
@@ -510,20 +523,19 @@ class AsyncCognitiveMemoryLayer(BaseClient):
 
     async def _run_all(
         self,
-        calls: Sequence[tuple[int, Call[T]]],
+        calls: Sequence[tuple[int, PreparedOperation[T]]],
         results: list[T | None],
         on_error: Callable[[int, CMLError], T],
     ) -> None:
-        limit = asyncio.Semaphore(DEFAULT_CONCURRENCY)
+        async def run(index: int, call: PreparedOperation[Any]) -> None:
+            try:
+                results[index] = await self._send(call)
+            except CMLError as exc:
+                results[index] = on_error(index, exc)
 
-        async def run(index: int, call: Call[Any]) -> None:
-            async with limit:
-                try:
-                    results[index] = await self._send(call)
-                except CMLError as exc:
-                    results[index] = on_error(index, exc)
-
-        await asyncio.gather(*(run(index, call) for index, call in calls))
+        await arun_concurrently(
+            [partial(run, index, call) for index, call in calls], DEFAULT_CONCURRENCY
+        )
 
     # -- scoping -----------------------------------------------------------------------------
 
@@ -568,17 +580,7 @@ class AsyncCognitiveMemoryLayer(BaseClient):
         of any of these (see `cml.llm`).
         """
         context = await self.get_context(user_message, max_results=max_results)
-        reply = check_llm_reply(
-            llm(build_messages(user_message, context, system_prompt)), sync=False
-        )
-        if inspect.isawaitable(reply):
-            reply = check_llm_reply(await reply, sync=False)
-        if isinstance(reply, str):
-            answer = reply
-        elif hasattr(reply, "__aiter__"):
-            answer = await collect_text_async(reply)
-        else:
-            answer = collect_text(reply)
+        answer = await areply_text(llm(build_messages(user_message, context, system_prompt)))
         await self.turn(user_message, assistant_response=answer, session_id=session_id)
         return ChatResponse(text=answer, memory_context=context)
 
@@ -619,7 +621,7 @@ class AsyncCognitiveMemoryLayer(BaseClient):
         `resume_from` continues a stream that failed (its `ResumableStreamError.resume_token`).
         """
         # Loaded here: a program that never remembers a stream does not pay for the processor.
-        from .streaming._remember import AsyncRememberStream, open_remember_stream
+        from .streaming import AsyncRememberStream, open_remember_stream
 
         stream_ = open_remember_stream(
             self,
@@ -642,8 +644,7 @@ class AsyncCognitiveMemoryLayer(BaseClient):
                 "eval_mode": eval_mode,
             },
         )
-        assert isinstance(stream_, AsyncRememberStream)
-        return stream_
+        return cast(AsyncRememberStream[T], stream_)
 
     # -- maintenance and dashboard (admin key) -----------------------------------------------
 

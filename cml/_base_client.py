@@ -24,18 +24,12 @@ from ._exceptions import (
     StreamError,
     UnsupportedOperationError,
     VersionMismatchError,
+    error_from_malformed_response,
     error_from_response,
     error_from_transport,
 )
-from ._logging import (
-    display_url,
-    log_request,
-    redact,
-    register_secrets,
-    safe_request_id,
-    setup_logging,
-)
-from ._operations import Call, memory_item
+from ._logging import log_request, register_secrets, safe_request_id, setup_logging
+from ._operations import PreparedOperation, memory_item
 from ._releases import Identification, get_release, identify, releases_with
 from ._retry import (
     is_permanent_server_error,
@@ -44,11 +38,11 @@ from ._retry import (
     retry_delay,
     should_retry_status,
 )
+from ._sse import ServerSentEvent
 from ._version import __version__
 from .models import HealthResponse, MemoryItem, ServerCheck
-from .streaming._sse import ServerSentEvent
 
-__all__ = ["BaseClient", "Call", "check_release"]
+__all__ = ["BaseClient", "check_release"]
 
 _DASHBOARD = f"{API_PREFIX}/dashboard/"
 _ADMIN = f"{API_PREFIX}/admin/"
@@ -193,7 +187,7 @@ class BaseClient:
             "verify": self._config.verify_ssl,
         }
 
-    def _endpoint(self, call: Call[Any]) -> types.ModuleType:
+    def _endpoint(self, call: PreparedOperation[Any]) -> types.ModuleType:
         """The generated module of `call`'s operation in the pinned release; raises, before
         anything is sent, when that release has no such operation."""
         if self._release.has(call.operation):
@@ -209,7 +203,7 @@ class BaseClient:
             available_in=available,
         )
 
-    def _request_args(self, call: Call[Any]) -> dict[str, Any]:
+    def _request_args(self, call: PreparedOperation[Any]) -> dict[str, Any]:
         """Method, URL, body and headers for `call`, from the generated endpoint.
 
         Built once per call and re-sent unchanged by every retry: non-GET requests carry one
@@ -260,7 +254,7 @@ class BaseClient:
     def _secrets(self) -> tuple[str, ...]:
         return tuple(k for k in (self._config.api_key, self._config.admin_api_key) if k)
 
-    def _result(self, call: Call[T], response: httpx.Response) -> T:
+    def _result(self, call: PreparedOperation[T], response: httpx.Response) -> T:
         """Turn a response into the call's result, or raise the mapped error.
 
         A success whose body is not what the API promises (an HTML page from a proxy, another
@@ -277,32 +271,25 @@ class BaseClient:
                 raise ValueError(f"undocumented status {response.status_code}")
             return call.convert(parsed)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise self._malformed_response(response, exc) from exc
+            failure = error_from_malformed_response(response, exc)
+        # Raised here, out of the `except` block, so the parser's exception (whose text may
+        # quote a key the server echoed) is neither its cause nor its context.
+        raise failure from None
+
+    # The client's side of the boundary in `_exceptions`: these give the `cml.exceptions` error
+    # for a failure, and the callers raise it outside their `except` blocks (`from None`), so no
+    # unmasked low-level exception rides along as its cause or context.
 
     def _status_error(self, response: httpx.Response) -> CMLError:
-        return error_from_response(
-            response.status_code, response.headers, response.content, secrets=self._secrets
-        )
+        return error_from_response(response.status_code, response.headers, response.content)
 
-    def _malformed_response(self, response: httpx.Response, exc: Exception) -> CMLError:
-        # Built like an error response, for the request id and the masked, parsed body.
-        like_error = self._status_error(response)
-        request = response.request
-        reason = redact(f"{type(exc).__name__}: {exc}", self._secrets)
-        return CMLError(
-            f"the server's answer to {request.method} {display_url(str(request.url))} does not "
-            f"match the API ({reason})",
-            status_code=response.status_code,
-            request_id=like_error.request_id,
-            body=like_error.body,
-            hint=(
-                "Check that CML_BASE_URL points at a CML server (not a proxy's or another "
-                "service's page) and that its version is compatible (check_server())."
-            ),
-        )
+    def _failure(self, outcome: httpx.Response | CMLError) -> CMLError:
+        """The error for a last attempt: its error status, or its transport failure."""
+        return self._status_error(outcome) if isinstance(outcome, httpx.Response) else outcome
 
-    def _transport_error(self, exc: Exception) -> CMLError:
-        return error_from_transport(exc, secrets=self._secrets)
+    @staticmethod
+    def _transport_error(exc: Exception) -> CMLError:
+        return error_from_transport(exc)
 
     # -- retry decisions ---------------------------------------------------------------------
 
@@ -353,7 +340,8 @@ class BaseClient:
         try:
             return memory_item(self._release.model("MemoryItem").from_dict(event.json()))
         except (ValueError, KeyError, TypeError) as exc:
-            raise StreamError(f"malformed memory in the stream: {exc}") from exc
+            failure = StreamError(f"malformed memory in the stream: {type(exc).__name__}: {exc}")
+        raise failure from None
 
     @staticmethod
     def _stream_truncated() -> CMLError:

@@ -9,7 +9,9 @@ created, and then each result says exactly what happened.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from uuid import UUID
 
@@ -17,10 +19,37 @@ import attrs
 
 from . import _operations as ops
 from ._exceptions import CMLError, InvalidRequestError
-from ._operations import Call
+from ._operations import PreparedOperation
 from .models import ReadResponse, ResponseFormat, WriteResponse
 
-__all__ = ["BatchPlan", "batch_read_error", "plan_batch", "plan_reads"]
+__all__ = [
+    "BatchPlan",
+    "arun_concurrently",
+    "batch_read_error",
+    "plan_batch",
+    "plan_reads",
+    "run_concurrently",
+]
+
+
+def run_concurrently(jobs: Sequence[Callable[[], None]], limit: int) -> None:
+    """Run `jobs`, at most `limit` at a time, in worker threads; return when all are done."""
+    if not jobs:
+        return
+    with ThreadPoolExecutor(max_workers=min(limit, len(jobs))) as pool:
+        for future in [pool.submit(job) for job in jobs]:
+            future.result()
+
+
+async def arun_concurrently(jobs: Sequence[Callable[[], Awaitable[None]]], limit: int) -> None:
+    """`run_concurrently` for coroutines: at most `limit` awaited at a time, on this loop."""
+    slots = asyncio.Semaphore(limit)
+
+    async def run(job: Callable[[], Awaitable[None]]) -> None:
+        async with slots:
+            await job()
+
+    await asyncio.gather(*(run(job) for job in jobs))
 
 
 def write_error(exc: CMLError) -> WriteResponse:
@@ -34,8 +63,8 @@ def batch_read_error(query: str, exc: CMLError) -> ReadResponse:
 
 @attrs.define
 class BatchPlan:
-    batches: list[tuple[list[int], Call[Any]]]
-    singles: list[tuple[int, Call[WriteResponse]]]
+    batches: list[tuple[list[int], PreparedOperation[Any]]]
+    singles: list[tuple[int, PreparedOperation[WriteResponse]]]
     rejected: dict[int, CMLError]
 
     @staticmethod
@@ -123,7 +152,7 @@ def plan_batch(
     if isinstance(items, (str, bytes)) or not isinstance(items, Sequence):  # type: ignore[unreachable]
         raise InvalidRequestError("batch_write takes a list of dicts, each with 'content'")
     batchable: list[int] = []
-    singles: list[tuple[int, Call[WriteResponse]]] = []
+    singles: list[tuple[int, PreparedOperation[WriteResponse]]] = []
     rejected: dict[int, CMLError] = {}
     for index, item in enumerate(items):
         try:
@@ -157,7 +186,7 @@ def plan_batch(
 
 def plan_reads(
     queries: Sequence[str], *, max_results: int, response_format: ResponseFormat
-) -> tuple[list[tuple[int, Call[ReadResponse]]], dict[int, ReadResponse]]:
+) -> tuple[list[tuple[int, PreparedOperation[ReadResponse]]], dict[int, ReadResponse]]:
     """The reads to send, by index, and an error result for each query refused before sending.
 
     Arguments shared by every query are checked first and raise, as `read` does: they would
@@ -166,7 +195,7 @@ def plan_reads(
     if isinstance(queries, (str, bytes)) or not isinstance(queries, Sequence):
         raise InvalidRequestError("batch_read takes a list of query strings")
     ops.read("-", max_results=max_results, response_format=response_format)
-    calls: list[tuple[int, Call[ReadResponse]]] = []
+    calls: list[tuple[int, PreparedOperation[ReadResponse]]] = []
     rejected: dict[int, ReadResponse] = {}
     for index, query in enumerate(queries):
         try:

@@ -10,7 +10,14 @@ import attrs
 
 from .llm import chunk_text
 
-__all__ = ["ChatResponse", "build_messages", "check_llm_reply", "collect_text"]
+__all__ = [
+    "ChatResponse",
+    "areply_text",
+    "build_messages",
+    "check_llm_reply",
+    "collect_text",
+    "reply_text",
+]
 
 DEFAULT_SYSTEM_PROMPT = (
     "You are a helpful assistant with long-term memory. Use the remembered context below when "
@@ -70,3 +77,21 @@ def collect_text(chunks: Iterable[Any]) -> str:
 async def collect_text_async(chunks: Any) -> str:
     parts = [chunk_text(chunk) async for chunk in chunks]
     return "".join(parts)
+
+
+def reply_text(reply: Any) -> str:
+    """The answer of an LLM callable for the sync `chat()`: text, or text chunks joined."""
+    reply = check_llm_reply(reply, sync=True)
+    return reply if isinstance(reply, str) else collect_text(reply)
+
+
+async def areply_text(reply: Any) -> str:
+    """`reply_text` for the async `chat()`, which also takes awaitables and async streams."""
+    reply = check_llm_reply(reply, sync=False)
+    if inspect.isawaitable(reply):
+        reply = check_llm_reply(await reply, sync=False)
+    if isinstance(reply, str):
+        return reply
+    if hasattr(reply, "__aiter__"):
+        return await collect_text_async(reply)
+    return collect_text(reply)

@@ -1,30 +1,33 @@
 """`CognitiveMemoryLayer`: the synchronous HTTP client.
 
-Mirror image of `_async_client.py`: the same methods with the same parameters; only waiting differs.
-Request building, retry decisions and error mapping live in `_base_client.py` and
-`_operations.py`.
+GENERATED from `_async_client.py` by `python generator/generate.py regen` (see
+generator/sync_client.py): edit the async client and regenerate; never edit this file.
+`python generator/generate.py drift` fails when it differs from what the async client gives.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
+from time import perf_counter
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from uuid import UUID
 
 import httpx
 
 from . import _operations as ops
-from ._base_client import BaseClient, Call
-from ._batch import batch_read_error, plan_batch, plan_reads
-from ._chat import ChatResponse, build_messages, check_llm_reply, collect_text
+from ._base_client import BaseClient
+from ._batch import batch_read_error, plan_batch, plan_reads, run_concurrently
+from ._chat import ChatResponse, build_messages, reply_text
 from ._config import CMLConfig
 from ._constants import DEFAULT_CONCURRENCY, FORGET_MIN_RELEVANCE, FORGET_QUERY_LIMIT
 from ._exceptions import CMLError
+from ._operations import PreparedOperation
+from ._sse import iter_sse, iter_sse_lines
 from .models import (
     ForgetAction,
     ForgetResponse,
@@ -42,13 +45,11 @@ from .models import (
     WriteResponse,
     parse_datetime,
 )
-from .streaming._sse import iter_sse, iter_sse_lines
 
 if TYPE_CHECKING:
     from .graph import GraphSync
     from .models import responses as R
-    from .streaming._options import StreamHooks, StreamingOptions
-    from .streaming._remember import AsyncRememberStream, RememberStream
+    from .streaming import RememberStream, StreamHooks, StreamingOptions
 
 __all__ = ["CognitiveMemoryLayer", "SessionScope"]
 
@@ -63,7 +64,7 @@ class CognitiveMemoryLayer(BaseClient):
     ```python
     from cml import CognitiveMemoryLayer
 
-    with CognitiveMemoryLayer(api_key="...", base_url="http://localhost:8000") as memory:
+    with CognitiveMemoryLayer(api_key="...") as memory:
         memory.write("User prefers vegetarian food and lives in Paris.")
         print(memory.read("What does the user eat?").context)
     ```
@@ -71,8 +72,8 @@ class CognitiveMemoryLayer(BaseClient):
     **Parameters:** every setting falls back to its environment variable (`CML_API_KEY`,
     `CML_BASE_URL`, ...), then to a `.env` file, then to the default (see `CMLConfig`).
 
-    * **http_client** - *(optional)* an `httpx.Client` to send with (proxies, custom transports);
-      the caller keeps ownership and closes it.
+    * **http_client** - *(optional)* an `httpx.Client` to send with (proxies, custom
+      transports); the caller keeps ownership and closes it.
     """
 
     def __init__(
@@ -134,47 +135,52 @@ class CognitiveMemoryLayer(BaseClient):
 
     # -- sending -----------------------------------------------------------------------------
 
+    def _attempt(self, args: dict[str, Any], *, stream: bool) -> httpx.Response | CMLError:
+        """One send: the response, or the error its transport failure becomes (not raised here,
+        inside the `except` block, where the httpx exception would become its context)."""
+        try:
+            return self._http.send(self._http.build_request(**args), stream=stream)
+        except httpx.TransportError as exc:
+            return self._transport_error(exc)
+
     def _send_raw(self, args: dict[str, Any], *, stream: bool = False) -> httpx.Response:
         attempt = 0
         while True:
-            started = time.perf_counter()
-            try:
-                response = self._http.send(self._http.build_request(**args), stream=stream)
-            except httpx.TransportError as exc:
-                self._log(args, None, time.perf_counter() - started, attempt)
-                wait = self._retry_wait(attempt, None)
-                if wait is None:
-                    raise self._transport_error(exc) from exc
-            else:
-                self._log(args, response, time.perf_counter() - started, attempt)
+            started = perf_counter()
+            outcome = self._attempt(args, stream=stream)
+            response = outcome if isinstance(outcome, httpx.Response) else None
+            self._log(args, response, perf_counter() - started, attempt)
+            if response is not None:
                 if response.status_code < 400:
                     return response
                 if stream:
                     response.read()
                     response.close()
-                wait = self._retry_wait(attempt, response)
-                if wait is None:
-                    raise self._status_error(response)
+            wait = self._retry_wait(attempt, response)
+            if wait is None:
+                raise self._failure(outcome) from None
             time.sleep(wait)
             attempt += 1
 
-    def _send(self, call: Call[T]) -> T:
+    def _send(self, call: PreparedOperation[T]) -> T:
         return self._result(call, self._send_raw(self._request_args(call)))
 
-    def _stream(self, call: Call[Any]) -> Iterator[MemoryItem]:
+    def _stream(self, call: PreparedOperation[Any]) -> Iterator[MemoryItem]:
         response = self._send_raw(self._request_args(call), stream=True)
+        failure = self._stream_truncated()
         try:
             for event in iter_sse(iter_sse_lines(response.iter_text())):
                 item = self._stream_event(event)
                 if item is None:
                     return
                 yield item
-            raise self._stream_truncated()
         except httpx.TransportError as exc:
-            raise self._transport_error(exc) from exc
+            failure = self._transport_error(exc)
         finally:
             # Also runs when the caller stops early: the connection is released at once.
             response.close()
+        # Out of the `except` block: the httpx exception is not carried along.
+        raise failure from None
 
     # -- memory ------------------------------------------------------------------------------
 
@@ -222,7 +228,11 @@ class CognitiveMemoryLayer(BaseClient):
         response_format: ResponseFormat = "packet",
         user_timezone: str | None = None,
     ) -> ReadResponse:
-        """Retrieve the memories most relevant to `query`; `.context` is ready for an LLM."""
+        """Retrieve the memories most relevant to `query`; `.context` is ready for an LLM.
+
+        `user_timezone` (an IANA name such as "Europe/Paris") makes a day the query names
+        ("today", "yesterday") the user's local day, as the server reads it.
+        """
         return self._send(
             ops.read(
                 query,
@@ -287,14 +297,16 @@ class CognitiveMemoryLayer(BaseClient):
         raises `StreamError`.
         """
         return self._stream(
-            ops.read_stream(
-                query,
-                max_results=max_results,
-                context_filter=context_filter,
-                memory_types=memory_types,
-                since=since,
-                until=until,
-                user_timezone=user_timezone,
+            ops.streamed(
+                ops.read(
+                    query,
+                    max_results=max_results,
+                    context_filter=context_filter,
+                    memory_types=memory_types,
+                    since=since,
+                    until=until,
+                    user_timezone=user_timezone,
+                )
             )
         )
 
@@ -310,7 +322,7 @@ class CognitiveMemoryLayer(BaseClient):
         user_timezone: str | None = None,
     ) -> str:
         """The memory context for `query`, formatted for an LLM prompt."""
-        return self.read(
+        result = self.read(
             query,
             max_results=max_results,
             context_filter=context_filter,
@@ -319,7 +331,8 @@ class CognitiveMemoryLayer(BaseClient):
             until=until,
             response_format="llm_context",
             user_timezone=user_timezone,
-        ).context
+        )
+        return result.context
 
     def turn(
         self,
@@ -400,11 +413,9 @@ class CognitiveMemoryLayer(BaseClient):
             )
         if before is not None:
             cutoff = parse_datetime(before)  # a naive time is UTC, as the engine takes it
-            found.update(
-                (item.id, item)
-                for item in self.iter_memories(status=None)
-                if item.timestamp < cutoff
-            )
+            for item in self.iter_memories(status=None):
+                if item.timestamp < cutoff:
+                    found[item.id] = item
         return list(found.values())
 
     def stats(self) -> StatsResponse:
@@ -510,21 +521,17 @@ class CognitiveMemoryLayer(BaseClient):
 
     def _run_all(
         self,
-        calls: Sequence[tuple[int, Call[T]]],
+        calls: Sequence[tuple[int, PreparedOperation[T]]],
         results: list[T | None],
         on_error: Callable[[int, CMLError], T],
     ) -> None:
-        def run(index: int, call: Call[Any]) -> None:
+        def run(index: int, call: PreparedOperation[Any]) -> None:
             try:
                 results[index] = self._send(call)
             except CMLError as exc:
                 results[index] = on_error(index, exc)
 
-        if not calls:
-            return
-        with ThreadPoolExecutor(max_workers=min(DEFAULT_CONCURRENCY, len(calls))) as pool:
-            for future in [pool.submit(run, index, call) for index, call in calls]:
-                future.result()
+        run_concurrently([partial(run, index, call) for index, call in calls], DEFAULT_CONCURRENCY)
 
     # -- scoping -----------------------------------------------------------------------------
 
@@ -567,37 +574,12 @@ class CognitiveMemoryLayer(BaseClient):
         returns the answer as text or as an iterable of text chunks (see `cml.llm`).
         """
         context = self.get_context(user_message, max_results=max_results)
-        reply = check_llm_reply(
-            llm(build_messages(user_message, context, system_prompt)), sync=True
-        )
-        answer = reply if isinstance(reply, str) else collect_text(reply)
+        answer = reply_text(llm(build_messages(user_message, context, system_prompt)))
         self.turn(user_message, assistant_response=answer, session_id=session_id)
         return ChatResponse(text=answer, memory_context=context)
 
     # -- remembering a streamed answer -------------------------------------------------------
 
-    @overload
-    def remember_stream(
-        self,
-        stream: AsyncIterable[T],
-        *,
-        user_message: str,
-        session_id: str | None = None,
-        options: StreamingOptions | Mapping[str, Any] | None = None,
-        hooks: StreamHooks | Mapping[str, Any] | None = None,
-        graph: GraphSync | None = None,
-        resume_from: str | None = None,
-        context_tags: list[str] | None = None,
-        memory_type: MemoryType | None = None,
-        namespace: str | None = None,
-        metadata: dict[str, Any] | None = None,
-        turn_id: str | None = None,
-        agent_id: str | None = None,
-        timestamp: datetime | None = None,
-        eval_mode: bool = False,
-    ) -> AsyncRememberStream[T]: ...
-
-    @overload
     def remember_stream(
         self,
         stream: Iterable[T],
@@ -616,27 +598,7 @@ class CognitiveMemoryLayer(BaseClient):
         agent_id: str | None = None,
         timestamp: datetime | None = None,
         eval_mode: bool = False,
-    ) -> RememberStream[T]: ...
-
-    def remember_stream(
-        self,
-        stream: Iterable[T] | AsyncIterable[T],
-        *,
-        user_message: str,
-        session_id: str | None = None,
-        options: StreamingOptions | Mapping[str, Any] | None = None,
-        hooks: StreamHooks | Mapping[str, Any] | None = None,
-        graph: GraphSync | None = None,
-        resume_from: str | None = None,
-        context_tags: list[str] | None = None,
-        memory_type: MemoryType | None = None,
-        namespace: str | None = None,
-        metadata: dict[str, Any] | None = None,
-        turn_id: str | None = None,
-        agent_id: str | None = None,
-        timestamp: datetime | None = None,
-        eval_mode: bool = False,
-    ) -> RememberStream[T] | AsyncRememberStream[T]:
+    ) -> RememberStream[T]:
         """Remember an LLM's streamed answer while handing it on, chunk by chunk.
 
         Returns an iterator of the chunks `stream` yields (strings, or OpenAI-style chunk
@@ -654,9 +616,9 @@ class CognitiveMemoryLayer(BaseClient):
         `resume_from` continues a stream that failed (its `ResumableStreamError.resume_token`).
         """
         # Loaded here: a program that never remembers a stream does not pay for the processor.
-        from .streaming._remember import open_remember_stream
+        from .streaming import RememberStream, open_remember_stream
 
-        return open_remember_stream(
+        stream_ = open_remember_stream(
             self,
             stream,
             asynchronous=False,
@@ -677,6 +639,7 @@ class CognitiveMemoryLayer(BaseClient):
                 "eval_mode": eval_mode,
             },
         )
+        return cast(RememberStream[T], stream_)
 
     # -- maintenance and dashboard (admin key) -----------------------------------------------
 
@@ -876,7 +839,7 @@ class CognitiveMemoryLayer(BaseClient):
 
 
 class SessionScope:
-    """`write`, `read` and `turn` bound to one session (from `CognitiveMemoryLayer.session()`)."""
+    """`write`, `read` and `turn` bound to one session (`CognitiveMemoryLayer.session()`)."""
 
     def __init__(self, client: CognitiveMemoryLayer, session_id: str) -> None:
         self._client = client

@@ -20,8 +20,14 @@ The tree:
             CMLTimeoutError         no response in time
         StreamError                 an `error` event inside a Server-Sent Events stream
 
-`error_from_response` and `error_from_transport` are the only translators; both mask the
-caller's API keys, since a server or proxy may echo a key back.
+This module is the one boundary where HTTP failures become these errors: `error_from_response`,
+`error_from_transport` and `error_from_malformed_response` are the only translators, and every
+error masks the keys clients registered (`cml._logging.register_secrets`) in everything it holds
+(message, hint, body, request id, field errors) when it is built, whoever builds it. An error
+never carries the low-level exception it replaced (`__cause__` and `__context__` stay empty):
+that exception's text, a server's answer quoted in a parser's message, could hold a key. The
+clients raise these errors outside their `except` blocks for that reason; the message keeps a
+masked summary of the reason instead.
 """
 
 from __future__ import annotations
@@ -57,6 +63,7 @@ __all__ = [
     "UnsupportedOperationError",
     "ValidationError",
     "VersionMismatchError",
+    "error_from_malformed_response",
     "error_from_response",
     "error_from_transport",
 ]
@@ -86,14 +93,14 @@ class CMLError(Exception):
         hint: str | None = None,
     ) -> None:
         # Masked once, here, whoever raises: an argument error may quote a value the caller
-        # mixed up with a key, and a server's message may echo one.
+        # mixed up with a key, and a server's answer may echo one anywhere in its body.
         secrets = registered_secrets()
         message = redact(message, secrets)
         super().__init__(message)
         self.message = message
         self.status_code = status_code
-        self.request_id = request_id
-        self.body = body
+        self.request_id = safe_request_id(request_id, secrets)
+        self.body = _masked(body, secrets)
         hint = hint if hint is not None else self._default_hint()
         self.hint = redact(hint, secrets) if hint is not None else None
 
@@ -246,7 +253,15 @@ class ValidationError(APIStatusError):
         hint: str | None = None,
         errors: Iterable[FieldError] = (),
     ) -> None:
-        self.errors = tuple(errors)
+        secrets = registered_secrets()
+        self.errors = tuple(
+            FieldError(
+                loc=tuple(_masked(part, secrets) for part in error.loc),
+                msg=redact(error.msg, secrets),
+                type=redact(error.type, secrets),
+            )
+            for error in errors
+        )
         super().__init__(
             message, status_code=status_code, request_id=request_id, body=body, hint=hint
         )
@@ -336,18 +351,15 @@ def error_from_response(
     status_code: int,
     headers: Mapping[str, str],
     content: bytes,
-    *,
-    secrets: Iterable[str | None] = (),
 ) -> APIStatusError:
     """
     The exception for an HTTP error response: the right class, message, request id and hint.
 
     The body is parsed as JSON when it is JSON (else kept as text); the message is the server's
-    `detail`. Every value in `secrets` is masked in the message and in `body`.
+    `detail`.
     """
-    masked = tuple(s for s in secrets if s)
-    body = _parse_body(content, masked)
-    request_id = safe_request_id(_header(headers, REQUEST_ID_HEADER), masked)
+    body = _parse_body(content)
+    request_id = _header(headers, REQUEST_ID_HEADER)
     detail = body.get("detail") if isinstance(body, dict) else None
 
     if status_code == 422 and isinstance(detail, list):
@@ -383,25 +395,28 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return next((v for k, v in headers.items() if k.lower() == wanted), None)
 
 
-def _parse_body(content: bytes, secrets: tuple[str, ...]) -> object | None:
-    """The body as JSON when it parses, else as text; `None` when empty. Secrets masked."""
+def _parse_body(content: bytes) -> object | None:
+    """The body as JSON when it parses, else as text; `None` when empty."""
     if not content:
         return None
     text = content.decode("utf-8", errors="replace")
     try:
         parsed: object = json.loads(text)
     except ValueError:
-        return redact(text, secrets)
-    return _redact_json(parsed, secrets)
+        return text
+    return parsed
 
 
-def _redact_json(value: object, secrets: tuple[str, ...]) -> object:
+def _masked(value: Any, secrets: tuple[str, ...]) -> Any:
+    """`value` (text, or JSON-like data) with `secrets` masked in every string, keys included."""
     if isinstance(value, str):
         return redact(value, secrets)
     if isinstance(value, dict):
-        return {redact(str(k), secrets): _redact_json(v, secrets) for k, v in value.items()}
+        return {_masked(k, secrets): _masked(v, secrets) for k, v in value.items()}
     if isinstance(value, list):
-        return [_redact_json(item, secrets) for item in value]
+        return [_masked(item, secrets) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_masked(item, secrets) for item in value)
     return value
 
 
@@ -463,15 +478,13 @@ _TRANSPORT_FAILURES: tuple[tuple[type[httpx.TransportError], str], ...] = (
 )
 
 
-def error_from_transport(
-    exc: BaseException, *, secrets: Iterable[str | None] = ()
-) -> CMLConnectionError:
+def error_from_transport(exc: BaseException) -> CMLConnectionError:
     """
-    The exception for a request that got no response, with `exc` as its `__cause__`.
+    The exception for a request that got no response.
 
     httpx timeouts become `CMLTimeoutError`, every other failure `CMLConnectionError`. The
     message names the kind of failure and the URL (without credentials or query string), plus
-    the low-level reason with `secrets` masked.
+    the low-level reason, masked; `exc` itself is not kept (see the module docstring).
     """
     kind = next(
         (text for cls, text in _TRANSPORT_FAILURES if isinstance(exc, cls)),
@@ -483,9 +496,30 @@ def error_from_transport(
     if reason:
         message = f"{message} ({reason})"
     error_cls = CMLTimeoutError if isinstance(exc, httpx.TimeoutException) else CMLConnectionError
-    error = error_cls(redact(message, secrets))
-    error.__cause__ = exc
-    return error
+    return error_cls(message)
+
+
+def error_from_malformed_response(response: httpx.Response, exc: BaseException) -> CMLError:
+    """
+    The exception for a success whose body is not what the API promises (an HTML page from a
+    proxy, another service at the base URL, a value the parser refuses).
+
+    Built like an error response, for the request id and the parsed body; the message names the
+    request and the parser's complaint, masked (a date field may echo a key back).
+    """
+    like_error = error_from_response(response.status_code, response.headers, response.content)
+    request = response.request
+    return CMLError(
+        f"the server's answer to {request.method} {display_url(str(request.url))} does not "
+        f"match the API ({type(exc).__name__}: {exc})",
+        status_code=response.status_code,
+        request_id=like_error.request_id,
+        body=like_error.body,
+        hint=(
+            "Check that CML_BASE_URL points at a CML server (not a proxy's or another "
+            "service's page) and that its version is compatible (check_server())."
+        ),
+    )
 
 
 def _request_url(exc: BaseException) -> str | None:

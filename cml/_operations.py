@@ -1,4 +1,4 @@
-"""Each client method as a `Call`: which operation, with which arguments, converted how.
+"""Each client method as a `PreparedOperation`: which operation, which arguments, which converter.
 
 The sync and async clients both build their requests here, so the wire shape of every call is
 written once. Request bodies are generated models and responses are parsed by generated code;
@@ -77,7 +77,7 @@ else:
 __all__ = [
     "BATCH_FIELDS",
     "MAX_BATCH_TURNS",
-    "Call",
+    "PreparedOperation",
     "memory_item",
     "read_response",
 ]
@@ -87,7 +87,7 @@ JSON = dict[str, Any]
 
 
 @attrs.frozen(slots=True)
-class Call(Generic[T]):
+class PreparedOperation(Generic[T]):
     """One API operation, ready to send: its operation id, its arguments, a converter.
 
     The client takes the operation's generated module from the server release it is pinned to
@@ -256,7 +256,7 @@ def write(
     agent_id: str | None = None,
     timestamp: datetime | None = None,
     eval_mode: bool = False,
-) -> Call[WriteResponse]:
+) -> PreparedOperation[WriteResponse]:
     types = _wire_types([memory_type] if memory_type is not None else None)
     metadata = _mapping(metadata, "metadata")
     body = WriteMemoryRequest(
@@ -271,10 +271,12 @@ def write(
         timestamp=_opt(timestamp),
     )
     headers = {"X-Eval-Mode": "true"} if eval_mode else {}
-    return Call("write_memory", {"body": body}, write_response, headers=headers)
+    return PreparedOperation("write_memory", {"body": body}, write_response, headers=headers)
 
 
-def batch_turns(items: Sequence[Mapping[str, Any]], session_id: str | None) -> Call[Any]:
+def batch_turns(
+    items: Sequence[Mapping[str, Any]], session_id: str | None
+) -> PreparedOperation[Any]:
     turns = []
     for item in items:
         metadata = _mapping(item.get("metadata"), "metadata")
@@ -287,37 +289,8 @@ def batch_turns(items: Sequence[Mapping[str, Any]], session_id: str | None) -> C
                 turn_id=_opt(item.get("turn_id")),
             )
         )
-    return Call("write_memory_batch", {"body": WriteBatchRequest(turns=turns)}, lambda wire: wire)
-
-
-def _read_body(
-    *,
-    query: str,
-    max_results: int,
-    context_filter: Sequence[str] | None,
-    memory_types: Sequence[MemoryType | str] | None,
-    since: datetime | None,
-    until: datetime | None,
-    response_format: ResponseFormat,
-    user_timezone: str | None,
-) -> ReadMemoryRequest:
-    if not 1 <= max_results <= 50:
-        raise InvalidRequestError(f"max_results must be between 1 and 50, not {max_results}")
-    try:
-        wire_format = WireResponseFormat(response_format)
-    except ValueError:
-        raise InvalidRequestError(
-            f"response_format must be 'packet', 'list' or 'llm_context', not {response_format!r}"
-        ) from None
-    return ReadMemoryRequest(
-        query=_text(query, "query"),
-        max_results=max_results,
-        context_filter=_strings(context_filter, "context_filter"),
-        memory_types=_wire_types(memory_types),
-        since=_naive_utc(since),
-        until=_naive_utc(until),
-        format_=wire_format,
-        user_timezone=_opt(user_timezone),
+    return PreparedOperation(
+        "write_memory_batch", {"body": WriteBatchRequest(turns=turns)}, lambda wire: wire
     )
 
 
@@ -332,43 +305,40 @@ def read(
     response_format: ResponseFormat = "packet",
     user_timezone: str | None = None,
     session_id: str | None = None,
-) -> Call[ReadResponse]:
-    body = _read_body(
-        query=query,
+) -> PreparedOperation[ReadResponse]:
+    """`POST /memory/read` (or the session's read); `streamed()` sends it to the stream route.
+
+    The one place a read's arguments are listed below the clients: a new read parameter is
+    added here, as a field of the body, and in the async client's read methods.
+    """
+    if not 1 <= max_results <= 50:
+        raise InvalidRequestError(f"max_results must be between 1 and 50, not {max_results}")
+    try:
+        wire_format = WireResponseFormat(response_format)
+    except ValueError:
+        raise InvalidRequestError(
+            f"response_format must be 'packet', 'list' or 'llm_context', not {response_format!r}"
+        ) from None
+    body = ReadMemoryRequest(
+        query=_text(query, "query"),
         max_results=max_results,
-        context_filter=context_filter,
-        memory_types=memory_types,
-        since=since,
-        until=until,
-        response_format=response_format,
-        user_timezone=user_timezone,
+        context_filter=_strings(context_filter, "context_filter"),
+        memory_types=_wire_types(memory_types),
+        since=_naive_utc(since),
+        until=_naive_utc(until),
+        format_=wire_format,
+        user_timezone=_opt(user_timezone),
     )
     if session_id is not None:
-        return Call("session_read", {"session_id": session_id, "body": body}, read_response)
-    return Call("read_memory", {"body": body}, read_response)
+        return PreparedOperation(
+            "session_read", {"session_id": session_id, "body": body}, read_response
+        )
+    return PreparedOperation("read_memory", {"body": body}, read_response)
 
 
-def read_stream(
-    query: str,
-    *,
-    max_results: int = 10,
-    context_filter: Sequence[str] | None = None,
-    memory_types: Sequence[MemoryType | str] | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    user_timezone: str | None = None,
-) -> Call[None]:
-    body = _read_body(
-        query=query,
-        max_results=max_results,
-        context_filter=context_filter,
-        memory_types=memory_types,
-        since=since,
-        until=until,
-        response_format="packet",
-        user_timezone=user_timezone,
-    )
-    return Call("read_memory_stream", {"body": body}, lambda _: None)
+def streamed(read_call: PreparedOperation[ReadResponse]) -> PreparedOperation[None]:
+    """The same read, sent to `POST /memory/read/stream` (its items come as events)."""
+    return PreparedOperation("read_memory_stream", read_call.kwargs, lambda _: None)
 
 
 def turn(
@@ -379,7 +349,7 @@ def turn(
     max_context_tokens: int = 1500,
     timestamp: datetime | None = None,
     user_timezone: str | None = None,
-) -> Call[TurnResponse]:
+) -> PreparedOperation[TurnResponse]:
     body = ProcessTurnRequest(
         user_message=_text(user_message, "user_message"),
         assistant_response=_opt(assistant_response),
@@ -397,7 +367,7 @@ def turn(
             reconsolidation_applied=bool(_unset_to_none(wire.reconsolidation_applied)),
         )
 
-    return Call("process_turn", {"body": body}, convert)
+    return PreparedOperation("process_turn", {"body": body}, convert)
 
 
 def update(
@@ -408,7 +378,7 @@ def update(
     importance: float | None = None,
     metadata: Mapping[str, Any] | None = None,
     feedback: str | None = None,
-) -> Call[UpdateResponse]:
+) -> PreparedOperation[UpdateResponse]:
     if feedback is not None and feedback not in FEEDBACK:
         raise InvalidRequestError(
             f"feedback must be one of {', '.join(FEEDBACK)}, not {feedback!r}"
@@ -437,7 +407,7 @@ def update(
             message=_unset_to_none(wire.message) or "",
         )
 
-    return Call("update_memory", {"body": body}, convert)
+    return PreparedOperation("update_memory", {"body": body}, convert)
 
 
 def namespace_name(namespace: str) -> str:
@@ -468,7 +438,7 @@ class MemoryPager:
         self._page = 1
         self._done = False
 
-    def next_call(self) -> Call[R.DashboardMemoryListResponse] | None:
+    def next_call(self) -> PreparedOperation[R.DashboardMemoryListResponse] | None:
         if self._done:
             return None
         return memories_page(
@@ -519,7 +489,7 @@ def forget(
     query: str | None = None,
     before: datetime | None = None,
     action: ForgetAction = "delete",
-) -> Call[ForgetResponse]:
+) -> PreparedOperation[ForgetResponse]:
     if not memory_ids and query is None and before is None:
         raise InvalidRequestError("forget needs memory_ids, query or before (or several)")
     try:
@@ -542,10 +512,10 @@ def forget(
             message=_unset_to_none(wire.message) or "",
         )
 
-    return Call("forget_memory", {"body": body}, convert)
+    return PreparedOperation("forget_memory", {"body": body}, convert)
 
 
-def stats() -> Call[StatsResponse]:
+def stats() -> PreparedOperation[StatsResponse]:
     def convert(wire: Any) -> StatsResponse:
         return StatsResponse(
             total_memories=wire.total_memories,
@@ -560,10 +530,10 @@ def stats() -> Call[StatsResponse]:
             newest_memory=_unset_to_none(wire.newest_memory),
         )
 
-    return Call("get_memory_stats", {}, convert)
+    return PreparedOperation("get_memory_stats", {}, convert)
 
 
-def health() -> Call[HealthResponse]:
+def health() -> PreparedOperation[HealthResponse]:
     def convert(wire: Any) -> HealthResponse:
         return HealthResponse(
             status=wire.status,
@@ -574,15 +544,15 @@ def health() -> Call[HealthResponse]:
             components=_plain(getattr(wire, "components", None)),
         )
 
-    return Call("health_check", {}, convert)
+    return PreparedOperation("health_check", {}, convert)
 
 
-def delete_all(*, confirm: bool) -> Call[int]:
+def delete_all(*, confirm: bool) -> PreparedOperation[int]:
     if confirm is not True:
         raise InvalidRequestError(
             "delete_all removes every memory of the tenant; pass confirm=True to do it"
         )
-    return Call("delete_all_memories", {}, lambda wire: int(wire.affected_count))
+    return PreparedOperation("delete_all_memories", {}, lambda wire: int(wire.affected_count))
 
 
 # -- sessions ----------------------------------------------------------------------------------
@@ -590,7 +560,7 @@ def delete_all(*, confirm: bool) -> Call[int]:
 
 def create_session_call(
     *, name: str | None = None, ttl_hours: int = 24, metadata: Mapping[str, Any] | None = None
-) -> Call[SessionResponse]:
+) -> PreparedOperation[SessionResponse]:
     if ttl_hours is not None and (
         not isinstance(ttl_hours, int) or isinstance(ttl_hours, bool) or ttl_hours <= 0
     ):
@@ -609,10 +579,10 @@ def create_session_call(
             expires_at=_unset_to_none(wire.expires_at),
         )
 
-    return Call("create_session", {"body": body}, convert)
+    return PreparedOperation("create_session", {"body": body}, convert)
 
 
-def session_context(session_id: str) -> Call[SessionContextResponse]:
+def session_context(session_id: str) -> PreparedOperation[SessionContextResponse]:
     def convert(wire: Any) -> SessionContextResponse:
         return SessionContextResponse(
             session_id=wire.session_id,
@@ -622,13 +592,19 @@ def session_context(session_id: str) -> Call[SessionContextResponse]:
             context_string=_unset_to_none(wire.context_string) or "",
         )
 
-    return Call("get_session_context", {"session_id": _text(session_id, "session_id")}, convert)
+    return PreparedOperation(
+        "get_session_context", {"session_id": _text(session_id, "session_id")}, convert
+    )
 
 
-def write_in_session(session_id: str, write_call: Call[WriteResponse]) -> Call[WriteResponse]:
+def write_in_session(
+    session_id: str, write_call: PreparedOperation[WriteResponse]
+) -> PreparedOperation[WriteResponse]:
     """The same write, sent to the session's own route."""
     kwargs = {"session_id": _text(session_id, "session_id"), **write_call.kwargs}
-    return Call("session_write", kwargs, write_call.convert, headers=write_call.headers)
+    return PreparedOperation(
+        "session_write", kwargs, write_call.convert, headers=write_call.headers
+    )
 
 
 # -- admin and dashboard -----------------------------------------------------------------------
@@ -636,12 +612,12 @@ def write_in_session(session_id: str, write_call: Call[WriteResponse]) -> Call[W
 
 def _admin(
     operation: str, kwargs: Mapping[str, Any] | None = None, convert: Any = _to_dict
-) -> Call[Any]:
+) -> PreparedOperation[Any]:
     # Admin key and CSRF header are added by the client from the route (see _base_client).
-    return Call(operation, dict(kwargs or {}), convert)
+    return PreparedOperation(operation, dict(kwargs or {}), convert)
 
 
-def admin_consolidate(user_id: str) -> Call[R.ConsolidationResult]:
+def admin_consolidate(user_id: str) -> PreparedOperation[R.ConsolidationResult]:
     return _admin(
         "trigger_consolidation",
         {"user_id": _text(user_id, "user_id")},
@@ -649,7 +625,7 @@ def admin_consolidate(user_id: str) -> Call[R.ConsolidationResult]:
     )
 
 
-def admin_forget(user_id: str, *, dry_run: bool = True) -> Call[R.ForgettingResult]:
+def admin_forget(user_id: str, *, dry_run: bool = True) -> PreparedOperation[R.ForgettingResult]:
     return _admin(
         "trigger_forgetting",
         {"user_id": _text(user_id, "user_id"), "dry_run": dry_run},
@@ -657,7 +633,7 @@ def admin_forget(user_id: str, *, dry_run: bool = True) -> Call[R.ForgettingResu
     )
 
 
-def consolidation_status() -> Call[JSON]:
+def consolidation_status() -> PreparedOperation[JSON]:
     return _admin("consolidation_status", convert=_free_form)
 
 
@@ -667,7 +643,7 @@ def _free_form(parsed: Any) -> Any:
     return parsed
 
 
-def consolidate(tenant_id: str, user_id: str | None) -> Call[R.ConsolidationResult]:
+def consolidate(tenant_id: str, user_id: str | None) -> PreparedOperation[R.ConsolidationResult]:
     body = DashboardConsolidateRequest(tenant_id=tenant_id, user_id=_opt(user_id))
     return _admin(
         "dashboard_consolidate",
@@ -676,7 +652,9 @@ def consolidate(tenant_id: str, user_id: str | None) -> Call[R.ConsolidationResu
     )
 
 
-def reconsolidate(tenant_id: str, user_id: str | None) -> Call[R.ReconsolidationResult]:
+def reconsolidate(
+    tenant_id: str, user_id: str | None
+) -> PreparedOperation[R.ReconsolidationResult]:
     body = DashboardReconsolidateRequest(tenant_id=tenant_id, user_id=_opt(user_id))
     return _admin(
         "dashboard_reconsolidate",
@@ -687,7 +665,7 @@ def reconsolidate(tenant_id: str, user_id: str | None) -> Call[R.Reconsolidation
 
 def run_forgetting(
     tenant_id: str, user_id: str | None, *, dry_run: bool, max_memories: int
-) -> Call[R.ForgettingResult]:
+) -> PreparedOperation[R.ForgettingResult]:
     body = DashboardForgetRequest(
         tenant_id=tenant_id, user_id=_opt(user_id), dry_run=dry_run, max_memories=max_memories
     )
@@ -696,7 +674,7 @@ def run_forgetting(
     )
 
 
-def bulk_memory_action(memory_ids: Sequence[UUID | str], action: str) -> Call[JSON]:
+def bulk_memory_action(memory_ids: Sequence[UUID | str], action: str) -> PreparedOperation[JSON]:
     try:
         wire_action = BulkAction(action)
     except ValueError:
@@ -709,17 +687,17 @@ def bulk_memory_action(memory_ids: Sequence[UUID | str], action: str) -> Call[JS
     return _admin("dashboard_bulk_action", {"body": body}, _free_form)
 
 
-def component_health() -> Call[R.DashboardComponentsResponse]:
+def component_health() -> PreparedOperation[R.DashboardComponentsResponse]:
     return _admin("dashboard_components", {}, R.DashboardComponentsResponse.from_wire)
 
 
-def dashboard_export(tenant_id: str | None) -> Call[list[JSON]]:
+def dashboard_export(tenant_id: str | None) -> PreparedOperation[list[JSON]]:
     return _admin("dashboard_export_memories", {"tenant_id": _opt(tenant_id)}, _to_dict_list)
 
 
 def facts(
     *, tenant_id: str | None, category: str | None, current_only: bool, limit: int, offset: int
-) -> Call[R.DashboardFactListResponse]:
+) -> PreparedOperation[R.DashboardFactListResponse]:
     kwargs = {
         "tenant_id": _opt(tenant_id),
         "category": _opt(category),
@@ -730,7 +708,7 @@ def facts(
     return _admin("dashboard_facts", kwargs, R.DashboardFactListResponse.from_wire)
 
 
-def invalidate_fact(fact_id: str) -> Call[JSON]:
+def invalidate_fact(fact_id: str) -> PreparedOperation[JSON]:
     return _admin("dashboard_invalidate_fact", {"fact_id": _text(fact_id, "fact_id")}, _free_form)
 
 
@@ -744,7 +722,7 @@ def memories_page(
     search: str | None,
     sort_by: str,
     order: str,
-) -> Call[R.DashboardMemoryListResponse]:
+) -> PreparedOperation[R.DashboardMemoryListResponse]:
     kwargs = {
         "tenant_id": _opt(tenant_id),
         "page": page,
@@ -758,7 +736,7 @@ def memories_page(
     return _admin("dashboard_memories", kwargs, R.DashboardMemoryListResponse.from_wire)
 
 
-def memory_detail(memory_id: UUID | str) -> Call[R.DashboardMemoryDetail]:
+def memory_detail(memory_id: UUID | str) -> PreparedOperation[R.DashboardMemoryDetail]:
     return _admin(
         "dashboard_memory",
         {"memory_id": _uuid(memory_id, "memory_id")},
@@ -766,11 +744,11 @@ def memory_detail(memory_id: UUID | str) -> Call[R.DashboardMemoryDetail]:
     )
 
 
-def neo4j_config() -> Call[R.GraphNeo4jConfigResponse]:
+def neo4j_config() -> PreparedOperation[R.GraphNeo4jConfigResponse]:
     return _admin("dashboard_graph_neo4j_config", {}, R.GraphNeo4jConfigResponse.from_wire)
 
 
-def overview(tenant_id: str | None) -> Call[R.DashboardOverview]:
+def overview(tenant_id: str | None) -> PreparedOperation[R.DashboardOverview]:
     return _admin(
         "dashboard_overview", {"tenant_id": _opt(tenant_id)}, R.DashboardOverview.from_wire
     )
@@ -778,7 +756,7 @@ def overview(tenant_id: str | None) -> Call[R.DashboardOverview]:
 
 def timeline(
     tenant_id: str | None, days: int, metric: str = "memories"
-) -> Call[R.DashboardTimelineResponse]:
+) -> PreparedOperation[R.DashboardTimelineResponse]:
     # Kept for upstream compatibility; the server's timeline counts memories and nothing else.
     if metric != "memories":
         raise InvalidRequestError(f"the server's timeline only counts 'memories', not {metric!r}")
@@ -791,7 +769,7 @@ def timeline(
 
 def explore_graph(
     tenant_id: str, entity: str, scope_id: str, depth: int
-) -> Call[R.GraphExploreResponse]:
+) -> PreparedOperation[R.GraphExploreResponse]:
     kwargs = {
         "tenant_id": tenant_id,
         "entity": _text(entity, "entity"),
@@ -801,18 +779,18 @@ def explore_graph(
     return _admin("dashboard_graph_explore", kwargs, R.GraphExploreResponse.from_wire)
 
 
-def get_config() -> Call[R.DashboardConfigResponse]:
+def get_config() -> PreparedOperation[R.DashboardConfigResponse]:
     return _admin("dashboard_config", {}, R.DashboardConfigResponse.from_wire)
 
 
-def update_config(updates: Mapping[str, Any]) -> Call[JSON]:
+def update_config(updates: Mapping[str, Any]) -> PreparedOperation[JSON]:
     body = ConfigUpdateRequest(updates=ConfigUpdateRequestUpdates.from_dict(dict(updates)))
     return _admin("dashboard_update_config", {"body": body}, _free_form)
 
 
 def events(
     *, page: int, per_page: int, event_type: str | None
-) -> Call[R.DashboardEventListResponse]:
+) -> PreparedOperation[R.DashboardEventListResponse]:
     return _admin(
         "dashboard_events",
         {"page": page, "per_page": per_page, "event_type": _opt(event_type)},
@@ -835,11 +813,13 @@ def events_since(
     return attrs.evolve(page, items=kept)  # type: ignore[misc]  # fields derived at run time
 
 
-def graph_stats() -> Call[R.GraphStatsResponse]:
+def graph_stats() -> PreparedOperation[R.GraphStatsResponse]:
     return _admin("dashboard_graph_stats", {}, R.GraphStatsResponse.from_wire)
 
 
-def jobs(tenant_id: str | None, job_type: str | None, limit: int) -> Call[R.DashboardJobsResponse]:
+def jobs(
+    tenant_id: str | None, job_type: str | None, limit: int
+) -> PreparedOperation[R.DashboardJobsResponse]:
     return _admin(
         "dashboard_jobs",
         {"tenant_id": _opt(tenant_id), "job_type": _opt(job_type), "limit": limit},
@@ -847,27 +827,29 @@ def jobs(tenant_id: str | None, job_type: str | None, limit: int) -> Call[R.Dash
     )
 
 
-def labile(tenant_id: str | None) -> Call[R.DashboardLabileResponse]:
+def labile(tenant_id: str | None) -> PreparedOperation[R.DashboardLabileResponse]:
     return _admin(
         "dashboard_labile", {"tenant_id": _opt(tenant_id)}, R.DashboardLabileResponse.from_wire
     )
 
 
-def rate_limits() -> Call[R.DashboardRateLimitsResponse]:
+def rate_limits() -> PreparedOperation[R.DashboardRateLimitsResponse]:
     return _admin("dashboard_rate_limits", {}, R.DashboardRateLimitsResponse.from_wire)
 
 
-def request_stats(hours: int) -> Call[R.RequestStatsResponse]:
+def request_stats(hours: int) -> PreparedOperation[R.RequestStatsResponse]:
     return _admin("dashboard_request_stats", {"hours": hours}, R.RequestStatsResponse.from_wire)
 
 
-def sessions(tenant_id: str | None) -> Call[R.DashboardSessionsResponse]:
+def sessions(tenant_id: str | None) -> PreparedOperation[R.DashboardSessionsResponse]:
     return _admin(
         "dashboard_sessions", {"tenant_id": _opt(tenant_id)}, R.DashboardSessionsResponse.from_wire
     )
 
 
-def graph_overview(tenant_id: str, scope_id: str | None) -> Call[R.GraphExploreResponse]:
+def graph_overview(
+    tenant_id: str, scope_id: str | None
+) -> PreparedOperation[R.GraphExploreResponse]:
     return _admin(
         "dashboard_graph_overview",
         {"tenant_id": tenant_id, "scope_id": _opt(scope_id)},
@@ -875,11 +857,11 @@ def graph_overview(tenant_id: str, scope_id: str | None) -> Call[R.GraphExploreR
     )
 
 
-def tenants() -> Call[R.DashboardTenantsResponse]:
+def tenants() -> PreparedOperation[R.DashboardTenantsResponse]:
     return _admin("dashboard_tenants", {}, R.DashboardTenantsResponse.from_wire)
 
 
-def reset_database(*, confirm: bool) -> Call[JSON]:
+def reset_database(*, confirm: bool) -> PreparedOperation[JSON]:
     if confirm is not True:
         raise InvalidRequestError(
             "reset_database erases the whole server database; pass confirm=True to do it"
@@ -887,7 +869,9 @@ def reset_database(*, confirm: bool) -> Call[JSON]:
     return _admin("dashboard_reset_database", {}, _free_form)
 
 
-def search_graph(query: str, tenant_id: str | None, limit: int) -> Call[R.GraphSearchResponse]:
+def search_graph(
+    query: str, tenant_id: str | None, limit: int
+) -> PreparedOperation[R.GraphSearchResponse]:
     kwargs = {"query": _text(query, "query"), "tenant_id": _opt(tenant_id), "limit": limit}
     return _admin("dashboard_graph_search", kwargs, R.GraphSearchResponse.from_wire)
 
@@ -900,7 +884,7 @@ def test_retrieval(
     context_filter: Sequence[str] | None,
     memory_types: Sequence[str] | None,
     response_format: ResponseFormat,
-) -> Call[R.DashboardRetrievalResponse]:
+) -> PreparedOperation[R.DashboardRetrievalResponse]:
     body = DashboardRetrievalRequest(
         tenant_id=tenant_id,
         query=_text(query, "query"),

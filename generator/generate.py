@@ -1,7 +1,8 @@
 """Turn openapi/ into generated/: regenerate, check for drift, refresh a release's document.
 
-    python generator/generate.py regen                    # every release -> generated/cml_api
-    python generator/generate.py drift                    # fail if regen would change generated/
+    python generator/generate.py regen                    # every release -> generated/cml_api,
+                                                          # and cml/_client.py from the async one
+    python generator/generate.py drift                    # fail if regen would change either
     python generator/generate.py spec --release 2.0.0 --from-url URL   # or --from-file PATH
 
 openapi/ holds, for each supported server release, the server's own document as pulled
@@ -36,6 +37,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import overlay
+import sync_client
 
 ROOT = Path(__file__).resolve().parent.parent
 OPENAPI = ROOT / "openapi"
@@ -482,8 +484,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "regen":
             regen(args.openapi.resolve(), args.output.resolve())
+            print(f"regenerated {_show(sync_client.write(ROOT))} from {sync_client.SOURCE}")
         elif args.command == "drift":
-            return drift(args.openapi.resolve(), args.output.resolve())
+            api = drift(args.openapi.resolve(), args.output.resolve())
+            return max(api, sync_client.drift(ROOT))
         else:
             refresh_spec(
                 release=args.release,
@@ -493,6 +497,8 @@ def main(argv: list[str] | None = None) -> int:
             )
     except overlay.OverlayError as exc:
         raise SystemExit(f"overlay: {exc}") from None
+    except sync_client.SyncClientError as exc:
+        raise SystemExit(f"sync client: {exc}") from None
     return 0
 
 

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "generator"))
 
 import generate  # noqa: E402
+import sync_client  # noqa: E402
 
 LIVE = ROOT.parent / "shared" / "reference" / "live"
 RELEASES = ("1.5.1", "2.0.0")
@@ -220,6 +221,7 @@ def _project_copy(tmp_path: Path) -> Path:
         shutil.copytree(
             ROOT / folder, project / folder, ignore=shutil.ignore_patterns("__pycache__")
         )
+    shutil.copy2(ROOT / "pyproject.toml", project / "pyproject.toml")
     return project
 
 
@@ -280,3 +282,59 @@ with cml.EmbeddedCognitiveMemoryLayer(":memory:", embedder="none") as memory:
     result = _run(project, "-c", probe, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "unsupported: get_sessions() is not available on CML server 2.1.0" in (result.stdout)
+
+
+# -- the sync client, generated from the async one ----------------------------------------------
+
+
+def test_the_committed_sync_client_is_what_the_async_client_generates() -> None:
+    assert sync_client.drift(ROOT) == 0
+    assert (ROOT / "cml" / "_client.py").read_text(encoding="utf-8") == sync_client.sync_client(
+        ROOT
+    )
+
+
+def test_a_read_parameter_added_to_the_async_client_alone_reaches_the_sync_client(
+    tmp_path: Path,
+) -> None:
+    """One edit per layer: the parameter is written in the async client; regen gives the sync
+    client the same parameter, drift catches the copy not regenerated yet."""
+    project = _project_copy(tmp_path)
+    source = project / "cml" / "_async_client.py"
+    text = source.read_text(encoding="utf-8")
+    added = text.replace(
+        "        user_timezone: str | None = None,\n    ) -> ReadResponse:\n",
+        "        user_timezone: str | None = None,\n        locale: str | None = None,\n"
+        "    ) -> ReadResponse:\n",
+        1,
+    )
+    assert added != text
+    source.write_text(added, encoding="utf-8")
+    script = "generator/generate.py"
+    drift = _run(project, script, "drift", check=False)
+    assert drift.returncode == 1
+    assert "DRIFT: cml/_client.py differs" in drift.stdout
+    assert "+        locale: str | None = None," in drift.stdout
+    _run(project, script, "regen")
+    assert _run(project, script, "drift").returncode == 0
+    probe = """
+import inspect
+from cml import CognitiveMemoryLayer
+assert "locale" in inspect.signature(CognitiveMemoryLayer.read).parameters
+assert not inspect.iscoroutinefunction(CognitiveMemoryLayer.read)
+print("ok")
+"""
+    result = _run(project, "-c", probe, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_rule_the_async_client_no_longer_matches_fails_the_generation(tmp_path: Path) -> None:
+    project = _project_copy(tmp_path)
+    source = project / "cml" / "_async_client.py"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("Asyncio client for a CML server", "A client"), encoding="utf-8")
+    with pytest.raises(sync_client.SyncClientError, match="matches 0 times"):
+        sync_client.sync_client(project)
+    result = _run(project, "generator/generate.py", "regen", check=False)
+    assert result.returncode != 0
+    assert "sync client: a rule of generator/sync_client.py matches 0 times" in result.stderr

@@ -196,8 +196,12 @@ class Engine:
         namespace: str | None = None,
         session_id: str | None = None,
         min_relevance: float = 0.0,
+        user_timezone: str | None = None,
     ) -> ReadResponse:
-        """The memories that best answer `query`, best first, on the calibrated relevance scale."""
+        """The memories that best answer `query`, best first, on the calibrated relevance scale.
+
+        `user_timezone` (an IANA name) reads the day a query names in the user's zone.
+        """
         return self.searcher.read(
             tenant,
             query,
@@ -210,6 +214,7 @@ class Engine:
             namespace=namespace,
             session_id=session_id,
             min_relevance=min_relevance,
+            user_timezone=user_timezone,
         )
 
     def explain_read(
@@ -256,6 +261,7 @@ class Engine:
         timestamp: datetime | None = None,
         namespace: str | None = None,
         idempotency_key: str | None = None,
+        user_timezone: str | None = None,
     ) -> TurnResponse:
         """The context for a message, then the message (and the answer) stored."""
         return self.sessions.turn(
@@ -267,6 +273,7 @@ class Engine:
             timestamp=timestamp,
             namespace=namespace,
             idempotency_key=idempotency_key,
+            user_timezone=user_timezone,
         )
 
     def create_session(

@@ -22,6 +22,7 @@ from .checks import MAX_QUERY_CHARS, check_tags, check_text, check_type, iso, no
 from .items import memory_item, read_response
 from .rarity import TermRarity
 from .storage import fts_match
+from .user_time import day_window, narrowed, user_zone
 
 __all__ = ["CANDIDATES", "TURN_TAGS", "Explained", "Ranking", "Searcher", "speaker"]
 
@@ -92,6 +93,7 @@ class Searcher:
         namespace: str | None = None,
         session_id: str | None = None,
         min_relevance: float = 0.0,
+        user_timezone: str | None = None,
     ) -> ReadResponse:
         return self.explain(
             tenant,
@@ -105,6 +107,7 @@ class Searcher:
             namespace=namespace,
             session_id=session_id,
             min_relevance=min_relevance,
+            user_timezone=user_timezone,
         ).response
 
     def explain(
@@ -121,8 +124,13 @@ class Searcher:
         namespace: str | None = None,
         session_id: str | None = None,
         min_relevance: float = 0.0,
+        user_timezone: str | None = None,
     ) -> Explained:
-        """A read, with the ranking it was cut from: `read` is `explain(...).response`."""
+        """A read, with the ranking it was cut from: `read` is `explain(...).response`.
+
+        With `user_timezone`, a query that names a day ("today", "yesterday") keeps the
+        memories of that day of the user's (see `user_time`).
+        """
         started = time.perf_counter()
         query = check_text(query, "query", limit=MAX_QUERY_CHARS)
         if not isinstance(max_results, int) or not 1 <= max_results <= 50:
@@ -132,6 +140,9 @@ class Searcher:
                 f"format must be 'packet', 'list' or 'llm_context', not {response_format!r}"
             )
         types = [t for t in (check_type(t) for t in memory_types or ()) if t is not None]
+        zone = user_zone(user_timezone)
+        if zone is not None:
+            since, until = narrowed(since, until, day_window(query, zone, now()))
         where, params = self.filters(
             tenant,
             context_filter=context_filter,

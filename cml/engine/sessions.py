@@ -44,6 +44,7 @@ class Sessions:
         timestamp: datetime | None = None,
         namespace: str | None = None,
         idempotency_key: str | None = None,
+        user_timezone: str | None = None,
     ) -> TurnResponse:
         check_text(user_message, "user_message")
         # Both texts are checked before either is stored: a bad answer must not leave the
@@ -56,7 +57,11 @@ class Sessions:
         # one context, whichever way it is asked for (up to 10 memories: get_context's default).
         # A message may be longer than a query may be: its beginning finds the context.
         found = self.searcher.read(
-            tenant, user_message[:MAX_QUERY_CHARS], max_results=TURN_CANDIDATES, namespace=namespace
+            tenant,
+            user_message[:MAX_QUERY_CHARS],
+            max_results=TURN_CANDIDATES,
+            namespace=namespace,
+            user_timezone=user_timezone,
         )
         used = [m for m in found.memories if m.relevance >= relevance.CONTEXT_MIN_RELEVANCE]
         context = build_context(used, max_tokens=max_context_tokens)

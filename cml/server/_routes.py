@@ -58,6 +58,7 @@ def _read(engine: Engine, call: Call, session_id: str | None = None) -> ReadResp
         until=_when(body.get("until")),
         response_format=body.get("format", "packet"),
         session_id=session_id,
+        user_timezone=body.get("user_timezone"),
     )
     return _judged(response)
 
@@ -148,6 +149,7 @@ def handlers(engine: Engine, api_version: str = DEFAULT_RELEASE) -> dict[str, Ha
                 max_context_tokens=body.get("max_context_tokens", 1500),
                 timestamp=_when(body.get("timestamp")),
                 idempotency_key=call.idempotency_key,
+                user_timezone=body.get("user_timezone"),
             )
         )
 

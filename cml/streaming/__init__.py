@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from ._options import StreamingOptions
     from ._reassembly import ReassemblyError, areassemble, iter_reassembled, reassemble
     from ._remember import AsyncRememberStream, RememberStream
+    from ._remember import open_remember_stream as open_remember_stream
     from ._resume import (
         InMemoryResumeTokenStore,
         ResumeState,
@@ -82,6 +83,8 @@ _lazy_getattr = lazy_exports(
         "StreamingOptions": "._options",
         "areassemble": "._reassembly",
         "iter_reassembled": "._reassembly",
+        # For the clients' `remember_stream` (not in `__all__`: users call that method).
+        "open_remember_stream": "._remember",
         "reassemble": "._reassembly",
     },
 )

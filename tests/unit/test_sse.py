@@ -4,7 +4,7 @@ import httpx
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cml.streaming._sse import (
+from cml._sse import (
     ServerSentEvent,
     SSEDecoder,
     aiter_sse,
