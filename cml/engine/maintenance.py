@@ -31,7 +31,10 @@ import attrs
 from .._exceptions import InvalidRequestError, NotFoundError
 from ..text.chunking import split_sentences
 from . import retrieval
-from .engine import _SINGLE_VALUED, Engine, _hash
+from .backend import generation, record_event
+from .checks import content_hash
+from .engine import Engine
+from .knowledge import SINGLE_VALUED
 
 __all__ = [
     "ACTION_THRESHOLDS",
@@ -216,7 +219,7 @@ def update_settings(engine: Engine, updates: Mapping[str, Any], *, tenant: str) 
                 (key, json.dumps(value)),
             )
         if checked:
-            engine._event(db, tenant, "config", "update", detail={"updated": checked})
+            record_event(db, tenant, "config", "update", detail={"updated": checked})
     return {
         "success": True,
         "updated": checked,
@@ -257,7 +260,7 @@ class _Job:
             ),
         )
         detail = {k: v for k, v in result.items() if not isinstance(v, (list, dict))}
-        Engine._event(db, self.tenant, "job", self.type, detail=detail)
+        record_event(db, self.tenant, "job", self.type, detail=detail)
 
     def report(self, **fields: Any) -> dict[str, Any]:
         return {
@@ -440,7 +443,7 @@ def consolidate(engine: Engine, tenant: str, *, user_id: str | None = None) -> d
         added: list[tuple[int, Any]] = []
         compressed: list[int] = []
         with engine.store.write() as db:
-            before = engine._generation(db)
+            before = generation(db)
             for number, members in enumerate(planned):
                 ids = [rows[i]["id"] for i in members]
                 still = {
@@ -469,7 +472,7 @@ def consolidate(engine: Engine, tenant: str, *, user_id: str | None = None) -> d
                     f"WHERE rowid IN ({_marks(len(source_rowids))})",
                     [_now(), *source_rowids],
                 )
-                engine._event(
+                record_event(
                     db,
                     tenant,
                     "memory",
@@ -493,7 +496,7 @@ def consolidate(engine: Engine, tenant: str, *, user_id: str | None = None) -> d
                 method="embedding" if vectors is not None else "session_terms",
             )
             job.finish(db, result, "completed")
-        engine._after_write(before, tenant, added, deactivated=compressed)
+        engine.backend.after_write(before, tenant, added, deactivated=compressed)
         return result
 
 
@@ -530,7 +533,7 @@ def _insert_gist(
             max(s["timestamp"] for s in sources),
             now,
             now,
-            _hash(text),
+            content_hash(text),
             vector.tobytes() if vector is not None else None,
             engine.embedder.name if vector is not None and engine.embedder else None,
         ),
@@ -666,7 +669,7 @@ def run_forgetting(
         deactivated: list[int] = []
         # A dry run records only its job: no cache of the data needs refreshing.
         with engine.store.write(bump_generation=not dry_run) as db:
-            before = engine._generation(db)
+            before = generation(db)
             if not dry_run:
                 applied, deactivated = _apply_forgetting(
                     db, tenant, changes, float(config["forgetting.decay_factor"])
@@ -691,7 +694,7 @@ def run_forgetting(
             )
             job.finish(db, result, "completed")
         if deactivated:
-            engine._after_write(before, tenant, deactivated=deactivated)
+            engine.backend.after_write(before, tenant, deactivated=deactivated)
         return result
 
 
@@ -739,7 +742,7 @@ def _apply_forgetting(
             deactivated.extend(rowids)
         if cursor.rowcount:
             applied[action] += 1
-            Engine._event(db, tenant, "memory", f"forgetting:{action}", memory_id=memory_id)
+            record_event(db, tenant, "memory", f"forgetting:{action}", memory_id=memory_id)
     return applied, deactivated
 
 
@@ -782,8 +785,8 @@ def reconsolidate(engine: Engine, tenant: str, *, user_id: str | None = None) ->
                 sessions_released=0,
             )
             job.finish(db, result, "completed")
-        if reembedded and engine._vectors is not None:
-            engine._vectors.invalidate()
+        if reembedded:
+            engine.backend.invalidate_vectors()
         return result
 
 
@@ -791,7 +794,7 @@ def _retire_superseded_facts(db: sqlite3.Connection, tenant: str, now: str) -> i
     """Of several current values of a single-valued fact (lives_in, works_at...), the newest
     stays current."""
     retired = 0
-    single = sorted(_SINGLE_VALUED)
+    single = sorted(SINGLE_VALUED)
     groups = db.execute(
         "SELECT subject, predicate FROM facts WHERE tenant_id = ? AND is_current = 1 "
         f"AND predicate IN ({_marks(len(single))}) GROUP BY subject, predicate "
@@ -881,7 +884,7 @@ def invalidate_fact(engine: Engine, fact_id: str) -> dict[str, Any]:
             db.execute(
                 "UPDATE facts SET is_current = 0, invalidated_at = ? WHERE id = ?", (now, fact_id)
             )
-            Engine._event(
+            record_event(
                 db,
                 row["tenant_id"],
                 "fact",
@@ -921,9 +924,8 @@ def reset_database(engine: Engine, *, tenant: str) -> dict[str, Any]:
         deleted = {
             table: int(db.execute(f"DELETE FROM {table}").rowcount) for table in _DATA_TABLES
         }
-        Engine._event(db, tenant, "admin", "reset_database", detail=deleted)
-    if engine._vectors is not None:
-        engine._vectors.invalidate()
+        record_event(db, tenant, "admin", "reset_database", detail=deleted)
+    engine.backend.invalidate_vectors()
     return {
         "success": True,
         "deleted": deleted,

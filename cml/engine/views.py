@@ -27,17 +27,13 @@ from ..text.chunking import chunk_text
 from ..text.classify import classify
 from ..text.extract import extract
 from . import embedders, maintenance, relevance, retrieval
+from .backend import generation
+from .checks import MAX_CONTENT_CHARS, check_text, content_hash
 from .duplicates import NEAR_DUPLICATE_COSINE
-from .engine import (
-    _CANDIDATES,
-    _CHUNKING,
-    CHUNK_THRESHOLD_CHARS,
-    MAX_CONTENT_CHARS,
-    Engine,
-    _check_text,
-    _hash,
-)
+from .engine import Engine
+from .search import CANDIDATES
 from .storage import fts_match
+from .writes import CHUNK_THRESHOLD_CHARS, CHUNKING
 
 __all__ = [
     "components",
@@ -1323,7 +1319,9 @@ def _item(key: str, value: Any, **fields: Any) -> dict[str, Any]:
 
 def config_sections(engine: Engine) -> dict[str, Any]:
     """The engine's settings, grouped; the maintenance ones may be edited at run time."""
-    calibration = relevance.WITH_VECTORS if engine._vectors is not None else relevance.LEXICAL_ONLY
+    calibration = (
+        relevance.WITH_VECTORS if engine.backend.vectors is not None else relevance.LEXICAL_ONLY
+    )
     embedder = engine.embedder
     stored = maintenance.stored_settings(engine)
     effective = maintenance.current_settings(engine)
@@ -1351,13 +1349,13 @@ def config_sections(engine: Engine) -> dict[str, Any]:
     write = [
         _item("max_content_chars", MAX_CONTENT_CHARS),
         _item("chunk_threshold_chars", CHUNK_THRESHOLD_CHARS),
-        _item("chunk_strategy", _CHUNKING.strategy),
-        _item("chunk_max_sentences", _CHUNKING.max_chunk_size),
+        _item("chunk_strategy", CHUNKING.strategy),
+        _item("chunk_max_sentences", CHUNKING.max_chunk_size),
         _item("near_duplicate_cosine", NEAR_DUPLICATE_COSINE),
     ]
     read = [
         _item("context_min_relevance", relevance.CONTEXT_MIN_RELEVANCE),
-        _item("candidates_per_search", _CANDIDATES),
+        _item("candidates_per_search", CANDIDATES),
         *(_item(f"relevance_{name}", value) for name, value in attrs.asdict(calibration).items()),
     ]
     jobs_items = [
@@ -1444,7 +1442,7 @@ def explain_retrieval(engine: Engine, tenant: str, body: Mapping[str, Any]) -> d
     response = _read(engine, tenant, body)
     max_results = int(body.get("max_results", 10))
     types = [str(t) for t in body.get("memory_types") or ()]
-    where, params = engine._filters(
+    where, params = engine.searcher.filters(
         tenant,
         context_filter=body.get("context_filter"),
         memory_types=types,
@@ -1466,14 +1464,14 @@ def explain_retrieval(engine: Engine, tenant: str, body: Mapping[str, Any]) -> d
         {
             "source": "fts5",
             "query": match,
-            "top_k": _CANDIDATES,
+            "top_k": CANDIDATES,
             "memory_types": types,
             "priority": 0,
         }
     ]
-    if engine._vectors is not None:
+    if engine.backend.vectors is not None:
         plan.append(
-            {"source": "vector", "query": query, "top_k": _CANDIDATES, "memory_types": types}
+            {"source": "vector", "query": query, "top_k": CANDIDATES, "memory_types": types}
         )
     with engine.store.read() as db:
         started = time.perf_counter()
@@ -1485,29 +1483,31 @@ def explain_retrieval(engine: Engine, tenant: str, body: Mapping[str, Any]) -> d
                     "SELECT m.rowid, bm25(memories_fts, 1.0, 0.0) AS score FROM memories_fts "
                     "JOIN memories m ON m.rowid = memories_fts.rowid "
                     f"WHERE memories_fts MATCH ? AND {where} ORDER BY score LIMIT ?",
-                    [fts_match(tenant, match), *params, _CANDIDATES],
+                    [fts_match(tenant, match), *params, CANDIDATES],
                 )
             ]
         fts_ms = (time.perf_counter() - started) * 1000
         semantic: list[tuple[int, str, float]] = []
         vector_ms = 0.0
-        if engine._vectors is not None:
+        if engine.backend.vectors is not None:
             started = time.perf_counter()
-            engine._vectors.sync(engine._generation(db))
+            engine.backend.vectors.sync(generation(db))
             allowed = {
                 int(r[0])
                 for r in db.execute(f"SELECT m.rowid FROM memories m WHERE {where}", params)
             }
-            vector = engine._embed([query])[0]
+            vector = engine.backend.embed([query])[0]
             semantic = [
                 (rowid, "cosine", score)
-                for rowid, score in engine._vectors.search(vector, tenant, _CANDIDATES, allowed)
+                for rowid, score in engine.backend.vectors.search(
+                    vector, tenant, CANDIDATES, allowed
+                )
             ]
         candidates = retrieval.merge(lexical, semantic)
-        if engine._vectors is not None:
+        if engine.backend.vectors is not None:
             # As the read does: full-text hits outside the vector top-k get their similarity.
             missing = [rowid for rowid, c in candidates.items() if c.cosine is None]
-            for rowid, cosine in engine._vectors.similarity(vector, missing).items():
+            for rowid, cosine in engine.backend.vectors.similarity(vector, missing).items():
                 candidates[rowid].cosine = cosine
             vector_ms = (time.perf_counter() - started) * 1000
         rows = (
@@ -1521,7 +1521,7 @@ def explain_retrieval(engine: Engine, tenant: str, body: Mapping[str, Any]) -> d
             if candidates
             else {}
         )
-        scored = engine._score(db, tenant, query, candidates, rows) if candidates else []
+        scored = engine.searcher.score(db, tenant, query, candidates, rows) if candidates else []
     steps.append(
         {
             "source": "fts5",
@@ -1534,7 +1534,7 @@ def explain_retrieval(engine: Engine, tenant: str, body: Mapping[str, Any]) -> d
             "error": None if match is not None else "no content words in the query",
         }
     )
-    if engine._vectors is not None:
+    if engine.backend.vectors is not None:
         steps.append(
             {
                 "source": "vector",
@@ -1616,7 +1616,7 @@ def explain_retrieval(engine: Engine, tenant: str, body: Mapping[str, Any]) -> d
 def simulate_write(engine: Engine, tenant: str, body: Mapping[str, Any]) -> dict[str, Any]:
     """What a write of `body` would store: classification, chunks, the duplicate check and the
     extraction, computed exactly as a write would, and nothing saved."""
-    content = _check_text(body["content"], "content")  # what a write would reject, this does
+    content = check_text(body["content"], "content")  # what a write would reject, this does
     given_type = body.get("memory_type")
     if given_type is not None and given_type not in {t.value for t in MemoryType}:
         raise InvalidRequestError(f"unknown memory type {given_type!r}")
@@ -1625,32 +1625,32 @@ def simulate_write(engine: Engine, tenant: str, body: Mapping[str, Any]) -> dict
     memory_type = given_type or classification.memory_type
     tags = list(body.get("context_tags") or classification.context_tags)
     pieces = (
-        [c.text for c in chunk_text(content, _CHUNKING)]
+        [c.text for c in chunk_text(content, CHUNKING)]
         if len(content) > CHUNK_THRESHOLD_CHARS
         else [content]
     )
     found = extract(content)
-    vectors = engine._embed(pieces) if engine.embedder is not None else None
+    vectors = engine.backend.embed(pieces) if engine.embedder is not None else None
     chunks = []
     with engine.store.read() as db:
-        if engine._vectors is not None:
-            engine._vectors.sync(engine._generation(db))
+        if engine.backend.vectors is not None:
+            engine.backend.vectors.sync(generation(db))
         for index, piece in enumerate(pieces):
             same = db.execute(
                 "SELECT id FROM memories WHERE tenant_id = ? AND namespace = ? "
                 "AND content_hash = ? AND status = 'active' LIMIT 1",
-                (tenant, namespace, _hash(piece)),
+                (tenant, namespace, content_hash(piece)),
             ).fetchone()
             nearest: list[tuple[int, float]] = []
-            if vectors is not None and engine._vectors is not None:
-                nearest = engine._vectors.search(vectors[index], tenant, 1)
+            if vectors is not None and engine.backend.vectors is not None:
+                nearest = engine.backend.vectors.search(vectors[index], tenant, 1)
             closest = nearest[0][1] if nearest else 0.0
             # The write's own check: a close vector counts only when the texts state the same
             # numbers, dates, names and negations.
-            twin = engine._duplicate_of(
+            twin = engine.writer.duplicate_of(
                 db,
                 tenant,
-                {"content_hash": _hash(piece), "namespace": namespace, "text": piece},
+                {"content_hash": content_hash(piece), "namespace": namespace, "text": piece},
                 vectors[index] if vectors is not None else None,
             )
             duplicate = len(pieces) == 1 and twin is not None
