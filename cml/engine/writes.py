@@ -189,21 +189,26 @@ class Writer:
         if found is not None or vector is None or vectors is None:
             return found
         vectors.sync(generation(db))
-        # Every close neighbour, not only the nearest: the nearest may be of another namespace,
-        # or a different fact, while the true repeat is the second.
-        close = [
-            rowid
-            for rowid, cosine in vectors.search(vector, tenant, _DUPLICATE_CANDIDATES)
-            if cosine >= NEAR_DUPLICATE_COSINE
-        ]
+        # Every close neighbour of the tenant, not only the nearest few: those may all be of
+        # other namespaces, or state other facts, with the true repeat behind them. The search
+        # widens until it reaches one below the threshold; bounded, as it returns at most the
+        # tenant's memories.
+        wanted = _DUPLICATE_CANDIDATES
+        while True:
+            nearest = vectors.search(vector, tenant, wanted)
+            close = [rowid for rowid, cosine in nearest if cosine >= NEAR_DUPLICATE_COSINE]
+            if len(close) < wanted:
+                break
+            wanted *= 4
         if not close:
             return None
         rows = {
             int(r["rowid"]): r
             for r in db.execute(
-                f"SELECT rowid, id, text FROM memories NOT INDEXED WHERE rowid IN "
-                f"({', '.join('?' * len(close))}) AND namespace = ? AND status = 'active'",
-                [*close, row["namespace"]],
+                # CROSS JOIN keeps this order: each close rowid looked up, no scan.
+                "SELECT m.rowid, m.id, m.text FROM json_each(?) AS j CROSS JOIN memories AS m "
+                "ON m.rowid = j.value WHERE m.namespace = ? AND m.status = 'active'",
+                [json.dumps(close), row["namespace"]],
             )
         }
         for rowid in close:  # best first
