@@ -170,3 +170,13 @@ def test_quality_overview(view: View) -> None:
     assert quality["tenant_id"] == view.tenant
     with_graph = view.get("graph/overview", tenant_id=view.tenant)
     assert quality["graph_hygiene"]["entities"] == len(with_graph["nodes"])
+
+
+def test_searches_take_the_text_literally(view: View) -> None:
+    # `%` and `_` are LIKE's wildcards: a search for them finds only the characters themselves.
+    for text in ("%", "_", "works%lives", "works_at"):
+        assert view.get("memories", search=text)["total"] == 0, text
+        found = view.get("graph/search", query=text, limit=100)["results"]
+        assert found == [], text
+    expected = sum("works at" in t for t in SEED[view.tenant])
+    assert view.get("memories", search="works at")["total"] == expected
