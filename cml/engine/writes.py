@@ -207,8 +207,9 @@ class Writer:
             for r in db.execute(
                 # CROSS JOIN keeps this order: each close rowid looked up, no scan.
                 "SELECT m.rowid, m.id, m.text FROM json_each(?) AS j CROSS JOIN memories AS m "
-                "ON m.rowid = j.value WHERE m.namespace = ? AND m.status = 'active'",
-                [json.dumps(close), row["namespace"]],
+                "ON m.rowid = j.value WHERE m.tenant_id = ? AND m.namespace = ? "
+                "AND m.status = 'active'",
+                [json.dumps(close), tenant, row["namespace"]],
             )
         }
         for rowid in close:  # best first

@@ -127,6 +127,15 @@ def test_a_near_duplicate_in_another_namespace_is_a_new_memory(engine: Engine) -
     assert _count(engine) == 2
 
 
+def test_a_near_duplicate_of_another_tenant_is_a_new_memory(engine: Engine) -> None:
+    engine.write(TENANT, "An unrelated note.")  # the tenant has memories of its own
+    first = engine.write("neighbour", STORED)
+    again = engine.write(TENANT, ABOVE)
+    assert again.memory_id != first.memory_id
+    assert engine.stats("neighbour").total_memories == 1
+    assert _count(engine) == 2
+
+
 def test_a_near_duplicate_is_found_behind_closer_memories_of_other_namespaces(
     engine: Engine,
 ) -> None:
