@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -37,7 +38,7 @@ def _expire(server: LocalServer, session_id: str) -> None:
         assert changed.rowcount == 1
 
 
-def _listed(client: cml.CognitiveMemoryLayer) -> dict[str, object]:
+def _listed(client: cml.CognitiveMemoryLayer) -> dict[str, Any]:
     return {s.session_id: s for s in client.get_sessions().sessions}
 
 
