@@ -35,10 +35,10 @@ from .changes import Changes
 from .checks import MAX_CONTENT_CHARS, MAX_METADATA_CHARS, MAX_QUERY_CHARS
 from .embedders import resolve_embedder
 from .replies import IDEMPOTENCY_TTL, Replies
-from .search import Searcher
+from .search import Explained, Searcher
 from .sessions import TURN_CANDIDATES, Sessions
 from .storage import Store
-from .writes import BatchWritten, Writer
+from .writes import BatchWritten, WritePlan, Writer
 
 __all__ = [
     "IDEMPOTENCY_TTL",
@@ -48,7 +48,9 @@ __all__ = [
     "TURN_CANDIDATES",
     "BatchWritten",
     "Engine",
+    "Explained",
     "Replies",
+    "WritePlan",
     "default_db_path",
 ]
 
@@ -97,15 +99,6 @@ class Engine:
     def classifier(self, hook: Callable[[str], str | None] | None) -> None:
         self.writer.classifier = hook
 
-    @property
-    def _vectors(self) -> Any:
-        # Kept for the tests and benchmarks that look at the index directly.
-        return self.backend.vectors
-
-    def _embed(self, texts: Sequence[str]) -> Any:
-        # Kept for the tests and benchmarks that embed a query themselves.
-        return self.backend.embed(texts)
-
     def close(self) -> None:
         self.access.flush(force=True)
         self.store.close()
@@ -150,6 +143,37 @@ class Engine:
             idempotency_key=idempotency_key,
         )
 
+    def plan_write(
+        self,
+        tenant: str,
+        content: str,
+        *,
+        context_tags: Sequence[str] | None = None,
+        session_id: str | None = None,
+        memory_type: MemoryType | str | None = None,
+        namespace: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        turn_id: str | None = None,
+        agent_id: str | None = None,
+        timestamp: datetime | None = None,
+        source: str = "user_explicit",
+    ) -> WritePlan:
+        """What `write` with these arguments would do (store, or reinforce memory X), computed
+        by the code `write` runs; nothing is stored. Bad input raises as `write` would."""
+        return self.writer.plan(
+            tenant,
+            content,
+            context_tags=context_tags,
+            session_id=session_id,
+            memory_type=memory_type,
+            namespace=namespace,
+            metadata=metadata,
+            turn_id=turn_id,
+            agent_id=agent_id,
+            timestamp=timestamp,
+            source=source,
+        )
+
     def write_batch(
         self, tenant: str, turns: Sequence[Any], *, idempotency_key: str | None = None
     ) -> BatchWritten:
@@ -175,6 +199,37 @@ class Engine:
     ) -> ReadResponse:
         """The memories that best answer `query`, best first, on the calibrated relevance scale."""
         return self.searcher.read(
+            tenant,
+            query,
+            max_results=max_results,
+            context_filter=context_filter,
+            memory_types=memory_types,
+            since=since,
+            until=until,
+            response_format=response_format,
+            namespace=namespace,
+            session_id=session_id,
+            min_relevance=min_relevance,
+        )
+
+    def explain_read(
+        self,
+        tenant: str,
+        query: str,
+        *,
+        max_results: int = 10,
+        context_filter: Sequence[str] | None = None,
+        memory_types: Sequence[MemoryType | str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        response_format: str = "packet",
+        namespace: str | None = None,
+        session_id: str | None = None,
+        min_relevance: float = 0.0,
+    ) -> Explained:
+        """`read`, with the ranking it was cut from: what each search found and how every
+        candidate scored (the read's answer is `.response`; it counts as a read)."""
+        return self.searcher.explain(
             tenant,
             query,
             max_results=max_results,

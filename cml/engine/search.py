@@ -11,7 +11,7 @@ import json
 import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from .._exceptions import InvalidRequestError
 from ..models import MemoryItem, MemoryType, ReadResponse, parse_datetime
@@ -23,7 +23,7 @@ from .items import memory_item, read_response
 from .rarity import TermRarity
 from .storage import fts_match
 
-__all__ = ["CANDIDATES", "TURN_TAGS", "Searcher", "speaker"]
+__all__ = ["CANDIDATES", "TURN_TAGS", "Explained", "Ranking", "Searcher", "speaker"]
 
 #: Retrieval looks at this many candidates from each search before ranking.
 CANDIDATES = 100
@@ -36,6 +36,38 @@ TURN_TAGS = {"user_input": "user", "assistant_response": "assistant"}
 def speaker(tags: Sequence[str]) -> str | None:
     """Who said a message `turn()` stored ("user" or "assistant"); None for other memories."""
     return next((TURN_TAGS[tag] for tag in tags if tag in TURN_TAGS), None)
+
+
+class Ranking(NamedTuple):
+    """How a read ranked its candidates: what each search found, and every candidate scored."""
+
+    #: The FTS5 query the text became (None: no word to search for).
+    fts_query: str | None
+    #: (rowid, "bm25", score) of the full-text hits, best first (lower bm25 is better).
+    lexical: list[tuple[int, str, float]]
+    #: (rowid, "cosine", similarity) of the vector hits, best first.
+    semantic: list[tuple[int, str, float]]
+    #: Every candidate that passed the filters, by rowid, with its raw signals.
+    candidates: dict[int, retrieval.Candidate]
+    #: The stored row of each candidate, by rowid.
+    rows: dict[int, Any]
+    #: Every candidate on the relevance scale, best first; a read returns the first ones.
+    scored: list[relevance.Scored]
+    lexical_ms: float
+    semantic_ms: float
+
+    def items(self, limit: int) -> list[MemoryItem]:
+        """The best `limit` candidates as a read returns them."""
+        return [memory_item(self.rows[s.rowid], s.relevance) for s in self.scored[:limit]]
+
+
+class Explained(NamedTuple):
+    """A read's answer, and the ranking it was cut from (`Searcher.explain`)."""
+
+    response: ReadResponse
+    ranking: Ranking
+    #: The memory types the read was limited to (checked), empty for all.
+    memory_types: list[str]
 
 
 class Searcher:
@@ -61,6 +93,36 @@ class Searcher:
         session_id: str | None = None,
         min_relevance: float = 0.0,
     ) -> ReadResponse:
+        return self.explain(
+            tenant,
+            query,
+            max_results=max_results,
+            context_filter=context_filter,
+            memory_types=memory_types,
+            since=since,
+            until=until,
+            response_format=response_format,
+            namespace=namespace,
+            session_id=session_id,
+            min_relevance=min_relevance,
+        ).response
+
+    def explain(
+        self,
+        tenant: str,
+        query: str,
+        *,
+        max_results: int = 10,
+        context_filter: Sequence[str] | None = None,
+        memory_types: Sequence[MemoryType | str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        response_format: str = "packet",
+        namespace: str | None = None,
+        session_id: str | None = None,
+        min_relevance: float = 0.0,
+    ) -> Explained:
+        """A read, with the ranking it was cut from: `read` is `explain(...).response`."""
         started = time.perf_counter()
         query = check_text(query, "query", limit=MAX_QUERY_CHARS)
         if not isinstance(max_results, int) or not 1 <= max_results <= 50:
@@ -79,10 +141,14 @@ class Searcher:
             namespace=namespace,
             session_id=session_id,
         )
-        items = self.search(tenant, query, where, params, limit=max_results)
+        ranking = self.rank(tenant, query, where, params)
+        items = ranking.items(max_results)
         items = [item for item in items if item.relevance >= min_relevance]
         self.access.touch(item.id for item in items)
-        return read_response(query, items, response_format, started, embedder=self.backend.embedder)
+        response = read_response(
+            query, items, response_format, started, embedder=self.backend.embedder
+        )
+        return Explained(response, ranking, types)
 
     @staticmethod
     def filters(
@@ -125,12 +191,20 @@ class Searcher:
     def search(
         self, tenant: str, query: str, where: str, params: list[Any], *, limit: int
     ) -> list[MemoryItem]:
+        """The best `limit` memories for `query` among those `where` allows."""
+        return self.rank(tenant, query, where, params).items(limit)
+
+    def rank(self, tenant: str, query: str, where: str, params: list[Any]) -> Ranking:
+        """Every candidate for `query` among those `where` allows, ranked, with what found it."""
         vectors = self.backend.vectors
         with self.backend.store.read() as db:
+            started = time.perf_counter()
             lexical: list[tuple[int, str, float]] = []
             match = retrieval.fts_query(query)
             if match is not None:
                 lexical = self.lexical(db, fts_match(tenant, match), where, params)
+            lexical_ms = (time.perf_counter() - started) * 1000.0
+            started = time.perf_counter()
             semantic: list[tuple[int, str, float]] = []
             if vectors is not None:
                 vectors.sync(generation(db))
@@ -141,13 +215,14 @@ class Searcher:
                 ]
             candidates = retrieval.merge(lexical, semantic)
             if not candidates:
-                return []
+                return Ranking(match, lexical, semantic, {}, {}, [], lexical_ms, 0.0)
             if vectors is not None:
                 # A full-text hit outside the vector top-k still has a similarity: score it,
                 # or in a large store it would rank as if unrelated to the query (cosine 0).
                 missing = [rowid for rowid, c in candidates.items() if c.cosine is None]
                 for rowid, cosine in vectors.similarity(vector, missing).items():
                     candidates[rowid].cosine = cosine
+            semantic_ms = (time.perf_counter() - started) * 1000.0
             # The vector index is shared by threads and may be a little older or newer than this
             # read's snapshot: keep only the candidates this snapshot holds and the filters allow.
             # NOT INDEXED: look the rowids up; never scan a secondary index of the whole tenant.
@@ -161,7 +236,9 @@ class Searcher:
             }
             candidates = {rowid: c for rowid, c in candidates.items() if rowid in by_rowid}
             scored = self.score(db, tenant, query, candidates, by_rowid)
-        return [memory_item(by_rowid[s.rowid], s.relevance) for s in scored[:limit]]
+        return Ranking(
+            match, lexical, semantic, candidates, by_rowid, scored, lexical_ms, semantic_ms
+        )
 
     def score(
         self,

@@ -17,7 +17,8 @@ from typing import Any, NamedTuple
 from .._exceptions import InvalidRequestError
 from ..models import MemoryType, WriteResponse, parse_datetime
 from ..text.chunking import ChunkingConfig, chunk_text
-from ..text.classify import classify
+from ..text.classify import Classification, classify
+from ..text.extract import Extraction, extract
 from .backend import Backend, generation, record_event
 from .checks import (
     check_metadata,
@@ -32,7 +33,17 @@ from .duplicates import NEAR_DUPLICATE_COSINE, same_statement
 from .knowledge import record_knowledge
 from .replies import Replies
 
-__all__ = ["CHUNKING", "CHUNK_THRESHOLD_CHARS", "MAX_BATCH_TURNS", "BatchWritten", "Writer"]
+__all__ = [
+    "CHUNKING",
+    "CHUNK_THRESHOLD_CHARS",
+    "MAX_BATCH_TURNS",
+    "NO_REPEAT",
+    "BatchWritten",
+    "Repeat",
+    "RepeatCheck",
+    "WritePlan",
+    "Writer",
+]
 
 #: Content longer than this is stored as linked chunk memories.
 CHUNK_THRESHOLD_CHARS = 2_000
@@ -42,12 +53,45 @@ CHUNKING = ChunkingConfig(strategy="sentence", max_chunk_size=8, overlap_size=1)
 MAX_BATCH_TURNS = 500
 # A write compares itself with the closest memories of its tenant above the near-duplicate
 # cosine: first this many, widening (x4) while all of them are that close (see
-# `Writer.duplicate_of`) ...
+# `Writer.check_repeat`) ...
 _DUPLICATE_CANDIDATES = 8
 # ... up to this many. Reading and comparing each costs ~4 us; a write into a cluster of 4,000
 # near-identical memories that each state another fact took 30 ms with no limit, against 2 ms
 # for the write itself. Past it, a repeat behind 512 closer memories is stored again.
 _MOST_DUPLICATE_CANDIDATES = 512
+
+
+class Repeat(NamedTuple):
+    """The active memory a write says again."""
+
+    rowid: int
+    memory_id: str
+    #: How close the texts are; None for the same text (equal content hashes).
+    cosine: float | None
+
+
+class RepeatCheck(NamedTuple):
+    """The outcome of the repeat check for one prepared write."""
+
+    #: The memory the write would reinforce instead of storing itself; None: it is stored.
+    repeat: Repeat | None
+    #: The closest active memory of the same namespace among those within the near-duplicate
+    #: cosine (None: none is that close, or the check found the same text).
+    nearest: float | None
+
+
+NO_REPEAT = RepeatCheck(None, None)
+
+
+class WritePlan(NamedTuple):
+    """What a write would do (`Writer.plan`): the rows, why, and whether it repeats a memory."""
+
+    #: The rows `write` would insert (one per chunk), as `Writer.prepare` makes them.
+    rows: list[dict[str, Any]]
+    classification: Classification
+    check: RepeatCheck
+    #: What the write would add to the knowledge graph (unless it reinforces a memory instead).
+    knowledge: Extraction
 
 
 class BatchWritten(NamedTuple):
@@ -134,6 +178,12 @@ class Writer:
 
     def prepare(self, content: Any, **fields: Any) -> list[dict[str, Any]]:
         """Validate one write and turn it into the rows to insert (one per chunk)."""
+        return self.classified(content, **fields)[0]
+
+    def classified(
+        self, content: Any, **fields: Any
+    ) -> tuple[list[dict[str, Any]], Classification]:
+        """`prepare`, with the classification that chose the rows' type, trust and tags."""
         text = check_text(content, "content")
         memory_type = check_type(fields["memory_type"])
         tags = check_tags(fields["context_tags"])
@@ -178,12 +228,14 @@ class Writer:
                     "full_text": text,
                 }
             )
-        return rows
+        return rows, classification
 
-    def duplicate_of(self, db: Any, tenant: str, row: Mapping[str, Any], vector: Any) -> Any:
-        """The active memory of the same tenant and namespace that `row` says again, if any: the
-        same text, or a near-identical one (cosine) stating the same numbers, dates, names and
-        negations (see `duplicates`)."""
+    def check_repeat(
+        self, db: Any, tenant: str, row: Mapping[str, Any], vector: Any
+    ) -> RepeatCheck:
+        """Whether `row` says again what an active memory of the same tenant and namespace says:
+        the same text, or a near-identical one (cosine) stating the same numbers, dates, names
+        and negations (see `duplicates`)."""
         # The unary `+` keeps SQLite on the (tenant_id, content_hash) index: left to itself it
         # picks memories_scope (three equalities) and scans every active memory on each write.
         found = db.execute(
@@ -191,22 +243,26 @@ class Writer:
             "AND +namespace = ? AND +status = 'active' LIMIT 1",
             (tenant, row["content_hash"], row["namespace"]),
         ).fetchone()
+        if found is not None:
+            return RepeatCheck(Repeat(int(found["rowid"]), str(found["id"]), None), None)
         vectors = self.backend.vectors
-        if found is not None or vector is None or vectors is None:
-            return found
+        if vector is None or vectors is None:
+            return NO_REPEAT
         vectors.sync(generation(db))
         # Every close neighbour of the tenant, not only the nearest few: those may all be of
         # other namespaces, or state other facts, with the true repeat behind them. The search
         # widens until it reaches one below the threshold (or its limit).
         wanted = _DUPLICATE_CANDIDATES
         while True:
-            nearest = vectors.search(vector, tenant, wanted)
-            close = [rowid for rowid, cosine in nearest if cosine >= NEAR_DUPLICATE_COSINE]
+            found_near = vectors.search(vector, tenant, wanted)
+            close = {
+                rowid: cosine for rowid, cosine in found_near if cosine >= NEAR_DUPLICATE_COSINE
+            }
             if len(close) < wanted or wanted >= _MOST_DUPLICATE_CANDIDATES:
                 break
             wanted *= 4
         if not close:
-            return None
+            return NO_REPEAT
         rows = {
             int(r["rowid"]): r
             for r in db.execute(
@@ -214,13 +270,58 @@ class Writer:
                 "SELECT m.rowid, m.id, m.text FROM json_each(?) AS j CROSS JOIN memories AS m "
                 "ON m.rowid = j.value WHERE m.tenant_id = ? AND m.namespace = ? "
                 "AND m.status = 'active'",
-                [json.dumps(close), tenant, row["namespace"]],
+                [json.dumps(list(close)), tenant, row["namespace"]],
             )
         }
-        for rowid in close:  # best first
+        nearest = max((close[rowid] for rowid in rows), default=None)
+        for rowid, cosine in close.items():  # best first
             if rowid in rows and same_statement(rows[rowid]["text"], row["text"]):
-                return rows[rowid]
-        return None
+                return RepeatCheck(Repeat(rowid, str(rows[rowid]["id"]), cosine), nearest)
+        return RepeatCheck(None, nearest)
+
+    def decide(
+        self, db: Any, tenant: str, rows: Sequence[Mapping[str, Any]], vectors: Any
+    ) -> RepeatCheck:
+        """What inserting the prepared `rows` would do: reinforce the memory a short write
+        repeats (`RepeatCheck.repeat`), or store the rows. Chunks of a long write are always
+        stored: a long text is not reinforced piece by piece."""
+        if len(rows) != 1:
+            return NO_REPEAT
+        return self.check_repeat(db, tenant, rows[0], vectors[0] if vectors is not None else None)
+
+    def plan(
+        self,
+        tenant: str,
+        content: Any,
+        *,
+        context_tags: Sequence[str] | None = None,
+        session_id: str | None = None,
+        memory_type: MemoryType | str | None = None,
+        namespace: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        turn_id: str | None = None,
+        agent_id: str | None = None,
+        timestamp: datetime | None = None,
+        source: str = "user_explicit",
+    ) -> WritePlan:
+        """What `write` would do with these arguments, computed by the steps `write` runs
+        (checks, classification, chunking, embedding, the repeat check), storing nothing."""
+        rows, classification = self.classified(
+            content,
+            context_tags=context_tags,
+            session_id=session_id,
+            memory_type=memory_type,
+            namespace=namespace,
+            metadata=metadata,
+            turn_id=turn_id,
+            agent_id=agent_id,
+            timestamp=timestamp,
+            source=source,
+        )
+        vectors = self.backend.embed([r["text"] for r in rows])
+        with self.backend.store.read() as db:
+            check = self.decide(db, tenant, rows, vectors)
+        return WritePlan(rows, classification, check, extract(rows[0]["full_text"]))
 
     def insert(
         self, db: Any, tenant: str, rows: Sequence[Mapping[str, Any]], vectors: Any
@@ -229,26 +330,24 @@ class Writer:
         transaction: its answer, and the (rowid, vector) of each row added."""
         moment = iso(now())
         added: list[tuple[int, Any]] = []
-        if len(rows) == 1:
-            vector = vectors[0] if vectors is not None else None
-            duplicate = self.duplicate_of(db, tenant, rows[0], vector)
-            if duplicate is not None:
-                db.execute(
-                    "UPDATE memories SET access_count = access_count + 1, "
-                    "confidence = MIN(1.0, confidence + 0.05), "
-                    "importance = MIN(1.0, importance + 0.02), updated_at = ? WHERE rowid = ?",
-                    (moment, duplicate["rowid"]),
-                )
-                record_event(db, tenant, "memory", "reinforce", memory_id=duplicate["id"])
-                return (
-                    WriteResponse(
-                        success=True,
-                        memory_id=uuid.UUID(duplicate["id"]),
-                        chunks_created=0,
-                        message="An equivalent memory exists; it was reinforced.",
-                    ),
-                    [],
-                )
+        repeat = self.decide(db, tenant, rows, vectors).repeat
+        if repeat is not None:
+            db.execute(
+                "UPDATE memories SET access_count = access_count + 1, "
+                "confidence = MIN(1.0, confidence + 0.05), "
+                "importance = MIN(1.0, importance + 0.02), updated_at = ? WHERE rowid = ?",
+                (moment, repeat.rowid),
+            )
+            record_event(db, tenant, "memory", "reinforce", memory_id=repeat.memory_id)
+            return (
+                WriteResponse(
+                    success=True,
+                    memory_id=uuid.UUID(repeat.memory_id),
+                    chunks_created=0,
+                    message="An equivalent memory exists; it was reinforced.",
+                ),
+                [],
+            )
         embedder = self.backend.embedder
         for index, row in enumerate(rows):
             vector = vectors[index] if vectors is not None else None
