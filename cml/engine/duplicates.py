@@ -9,6 +9,7 @@ while barely moving the vector: numbers (digits or words), months and weekdays, 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -164,4 +165,11 @@ def fact_tokens(text: str) -> Counter[str]:
 def same_statement(first: str, second: str) -> bool:
     """Whether two texts (already close in meaning) state the same fact: the same numbers,
     dates, names and negations."""
-    return fact_tokens(first) == fact_tokens(second)
+    return _signature(first) == _signature(second)
+
+
+# A write compares itself with every close memory, and the same memories are close again on the
+# next write: each text is analysed once (bounded: short texts only reach here, <= 2,000 chars).
+@functools.lru_cache(maxsize=4096)
+def _signature(text: str) -> frozenset[tuple[str, int]]:
+    return frozenset(fact_tokens(text).items())

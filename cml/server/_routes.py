@@ -18,6 +18,9 @@ from ._api import Call, Handler, Stream
 
 __all__ = ["handlers"]
 
+#: How long a session lasts when its request gives no `ttl_hours` (the spec's default).
+_SESSION_TTL_HOURS = 24
+
 
 def _when(value: str | None) -> datetime | None:
     return parse_datetime(value) if value else None
@@ -187,11 +190,14 @@ def handlers(engine: Engine, api_version: str = DEFAULT_RELEASE) -> dict[str, Ha
 
     def create_session(call: Call) -> Any:
         body = call.body or {}
+        # A null ttl_hours is the default day, as on the live servers (the engine reads None as
+        # "never expires", which the wire does not offer).
+        ttl_hours = body.get("ttl_hours")
         return jsonable(
             engine.create_session(
                 call.tenant,
                 name=body.get("name"),
-                ttl_hours=body.get("ttl_hours", 24),
+                ttl_hours=_SESSION_TTL_HOURS if ttl_hours is None else ttl_hours,
                 metadata=body.get("metadata"),
             )
         )
