@@ -55,7 +55,7 @@ __all__ = [
 #: from this relevance up. Low on purpose: a missing fact costs more than an extra line. It is
 #: the lowest cut-off at which, on the calibration set, at least 90 % of the questions no memory
 #: answers get at most one memory (tools/fit_relevance.py prints the trade-off).
-CONTEXT_MIN_RELEVANCE = 0.05
+CONTEXT_MIN_RELEVANCE = 0.07
 RECENCY_HALF_LIFE_DAYS = 30.0
 # Neighbours in a conversation further apart in time than this do not lift each other.
 _NEIGHBOUR_SECONDS = 6 * 3600.0
@@ -258,18 +258,19 @@ class Calibration:
     intercept: float
     slope: float
     top: float
-    gap: float
+    #: Per unit of score the memory is behind the query's best memory (a weight below 0).
+    behind: float
 
     def probability(self, features: Sequence[float]) -> float:
-        score, top, gap = features
-        z = self.intercept + self.slope * score + self.top * top + self.gap * gap
+        score, top, behind = features
+        z = self.intercept + self.slope * score + self.top * top + self.behind * behind
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
 # The score's weights were chosen on the LoCoMo development split (benchmarks/locomo.py); the
 # logistic map was then fitted by tools/fit_relevance.py on tools/relevance_calibration.py.
 WITH_VECTORS = Calibration(
-    lexical=1.5,
+    lexical=0.75,
     lexical_gate=0.4,
     question=0.2,
     conversational_question=1.0,
@@ -277,15 +278,17 @@ WITH_VECTORS = Calibration(
     recency=0.03,
     neighbour=0.5,
     second_neighbour=0.3,
-    intercept=-6.146,
-    slope=7.483,
-    top=2.231,
-    gap=0.0,
+    intercept=-5.256,
+    slope=7.545,
+    top=1.075,
+    behind=-6.309,
 )
 # Without vectors the score is lexical only. The calibration questions share no word with their
 # facts, so they cannot fit this map; it is set so that a query's whole weight matched reads
 # about 0.9, half of it about 0.3, and words found everywhere ("user") near 0.02.
-LEXICAL_ONLY = attrs.evolve(WITH_VECTORS, lexical=1.0, intercept=-4.0, slope=6.0, top=0.0, gap=0.0)
+LEXICAL_ONLY = attrs.evolve(
+    WITH_VECTORS, lexical=1.0, intercept=-4.0, slope=6.0, top=0.0, behind=0.0
+)
 
 
 @attrs.frozen(slots=True)
@@ -404,23 +407,14 @@ def rank(
         totals[memory.rowid] = own + parts[memory.rowid]["neighbour"]
     order = sorted(totals, key=lambda rowid: (-totals[rowid], -rowid))
     # The message itself, said before, is no answer to it: the best *other* memory is the one
-    # whose lead counts.
+    # the others are measured against.
     leader = next((rowid for rowid in order if rowid not in echoes), None)
-    runner_up = next((rowid for rowid in order if rowid not in echoes and rowid != leader), None)
-    lead = 0.0
-    if leader is not None:
-        lead = totals[leader] - (totals[runner_up] if runner_up is not None else 0.0)
-    lead = (
-        totals[order[0]] - totals[order[1]]
-        if len(order) > 1
-        else totals[order[0]]
-        if order
-        else 0.0
-    )
+    best_total = totals[leader] if leader is not None else 0.0
     scored = []
     for rowid in order:
         best = rowid == leader and not small_talk
-        features = (totals[rowid], 1.0 if best else 0.0, lead if best else 0.0)
+        behind = max(0.0, best_total - totals[rowid])
+        features = (totals[rowid], 1.0 if best else 0.0, behind)
         scored.append(
             Scored(
                 rowid=rowid,
