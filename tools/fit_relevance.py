@@ -54,6 +54,8 @@ def observations(embedder: str) -> list[tuple[str, tuple[float, ...], int]]:
         for message in CHATTER:
             engine.write(TENANT, message, context_tags=["conversation", "user_input"])
         for fact, question in [*PAIRS, *(("", q) for q in STRAY_QUESTIONS)]:
+            if relevance.is_filler(relevance.stems(question)):
+                continue  # small talk: every relevance is 0 (see relevance.rank)
             seen.clear()
             engine.read(TENANT, question, max_results=50)
             by_rowid = {

@@ -55,7 +55,7 @@ __all__ = [
 #: from this relevance up. Low on purpose: a missing fact costs more than an extra line. It is
 #: the lowest cut-off at which, on the calibration set, at least 90 % of the questions no memory
 #: answers get at most one memory (tools/fit_relevance.py prints the trade-off).
-CONTEXT_MIN_RELEVANCE = 0.07
+CONTEXT_MIN_RELEVANCE = 0.08
 RECENCY_HALF_LIFE_DAYS = 30.0
 # Neighbours in a conversation further apart in time than this do not lift each other.
 _NEIGHBOUR_SECONDS = 6 * 3600.0
@@ -278,10 +278,10 @@ WITH_VECTORS = Calibration(
     recency=0.03,
     neighbour=0.5,
     second_neighbour=0.3,
-    intercept=-5.256,
-    slope=7.545,
-    top=1.075,
-    behind=-6.309,
+    intercept=-5.01,
+    slope=7.079,
+    top=1.067,
+    behind=-6.582,
 )
 # Without vectors the score is lexical only. The calibration questions share no word with their
 # facts, so they cannot fit this map; it is set so that a query's whole weight matched reads
@@ -331,8 +331,8 @@ def rank(
 ) -> list[Scored]:
     """Score every memory for one query (stem -> idf weights) and return them best first.
 
-    For `small_talk` (a query of greetings and thanks: see `is_filler`) neither a shared word
-    ("hello") nor being the best memory is evidence of anything.
+    For `small_talk` (a query of greetings and thanks: see `is_filler`) a shared word ("hello")
+    is no evidence, and every relevance is 0: the memories are still ranked, but none answers.
     """
     if small_talk:
         query = {}
@@ -418,7 +418,8 @@ def rank(
         scored.append(
             Scored(
                 rowid=rowid,
-                relevance=calibration.probability(features),
+                # Small talk asks nothing, so nothing answers it.
+                relevance=0.0 if small_talk else calibration.probability(features),
                 score=totals[rowid],
                 parts=parts[rowid],
                 features=features,
