@@ -55,7 +55,10 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("I collect vinyl records from the seventies.", "What do I hoard?"),
     ("I speak Portuguese and French fluently.", "Which languages do I know?"),
     # more pairs, added with more unanswerable questions so the fit sees bad lots too
-    ("My youngest brother is studying medicine in Dublin.", "What is my sibling training to become?"),
+    (
+        "My youngest brother is studying medicine in Dublin.",
+        "What is my sibling training to become?",
+    ),
     ("I ride a motorbike on weekends.", "Do I own a two-wheeled vehicle?"),
     ("My favourite author is Ursula Le Guin.", "Whose novels do I like best?"),
     ("I'm allergic to bee stings.", "What insect could send me to hospital?"),
@@ -79,7 +82,10 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("I work for a small design agency in Leeds.", "Where is my employer located?"),
     ("My neighbour's dog barks all night.", "What noise bothers me?"),
     ("I'm taking a sabbatical next spring.", "Will I have time off from my career?"),
-    ("I passed my driving test on the third attempt.", "How many tries did I need to get my licence?"),
+    (
+        "I passed my driving test on the third attempt.",
+        "How many tries did I need to get my licence?",
+    ),
     ("My partner and I adopted a rescue greyhound.", "Which animal joined our household?"),
     ("I moved into a new flat in March.", "When did I change address?"),
     ("My favourite film is Spirited Away.", "Which movie do I love most?"),
