@@ -29,7 +29,7 @@ from cml.engine.engine import Engine
 TENANT = "calibration"
 CUTOFFS = (0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.1, 0.2, 0.3, 0.4, 0.5)
 # The map's parameters, in the order of `Scored.features` after the intercept.
-FITTED = ("intercept", "slope", "top", "behind")
+FITTED = ("intercept", "slope", "top")
 
 
 def observations(embedder: str) -> list[tuple[str, tuple[float, ...], int]]:

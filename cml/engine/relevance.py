@@ -15,8 +15,7 @@ query, so a weak match stays weak even when it is the best of a bad lot:
   two before or after) in the same conversation score (a reply answers the question before it).
 
 *Relevance* maps the score through a logistic function, together with whether the memory is the
-best of its query and how far its score is behind the best one's:
-`1 / (1 + exp(-(intercept + slope * score + top * best + behind * distance)))`. The map was fitted
+best of its query: `1 / (1 + exp(-(intercept + slope * score + top * best)))`. The map was fitted
 by logistic regression (`tools/fit_relevance.py`) on a calibration set written for this project
 (`tools/relevance_calibration.py`): each question against a store of facts, statements, stored
 questions and small talk, labelled 1 for the fact that answers it. A relevance of 0.4 means "in
@@ -53,10 +52,11 @@ __all__ = [
 ]
 
 #: A memory reaches a prompt (turn's `memory_context`, `get_context`, `read().context`) only
-#: from this relevance up. Low on purpose: a missing fact costs more than an extra line. It is
-#: the lowest cut-off at which, on the calibration set, at least 90 % of the questions no memory
-#: answers get at most one memory (tools/fit_relevance.py prints the trade-off).
-CONTEXT_MIN_RELEVANCE = 0.08
+#: from this relevance up. Low on purpose: a missing fact costs more than an extra line. On the
+#: calibration set (tools/fit_relevance.py prints the trade-off) it lets 43 of 57 facts through
+#: and gives 26 of 30 questions no memory answers at most one memory; 0.06 would give 27 of 30
+#: for three facts fewer.
+CONTEXT_MIN_RELEVANCE = 0.05
 RECENCY_HALF_LIFE_DAYS = 30.0
 # Neighbours in a conversation further apart in time than this do not lift each other.
 _NEIGHBOUR_SECONDS = 6 * 3600.0
@@ -239,9 +239,7 @@ class Calibration:
     The score is `cosine + lexical·w - question·w - filler·w + recency·w`, plus a share
     (`neighbour`) of how much better the memory's neighbour in the conversation (the message just
     before or after it) scores. Relevance is the logistic function of
-    `intercept + slope·score + top·[best of the query] + behind·(best score - its score)`: a
-    memory close behind a near miss is often the answer, one far behind rarely is (fitted, like
-    the rest of the map, by tools/fit_relevance.py).
+    `intercept + slope·score + top·[best of the query]` (fitted by tools/fit_relevance.py).
     """
 
     lexical: float
@@ -260,12 +258,10 @@ class Calibration:
     intercept: float
     slope: float
     top: float
-    #: Per unit of score the memory is behind the query's best memory (a weight below 0).
-    behind: float
 
     def probability(self, features: Sequence[float]) -> float:
-        score, top, behind = features
-        z = self.intercept + self.slope * score + self.top * top + self.behind * behind
+        score, top = features
+        z = self.intercept + self.slope * score + self.top * top
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
@@ -282,29 +278,26 @@ WITH_VECTORS = Calibration(
     recency=0.03,
     neighbour=0.5,
     second_neighbour=0.3,
-    intercept=-5.01,
-    slope=7.079,
-    top=1.067,
-    behind=-6.582,
+    intercept=-7.221,
+    slope=9.665,
+    top=1.957,
 )
 # Without vectors the score is lexical only. The calibration questions share no word with their
 # facts, so they cannot fit this map; it is set so that a query's whole weight matched reads
 # about 0.9, half of it about 0.3, and words found everywhere ("user") near 0.02.
-LEXICAL_ONLY = attrs.evolve(
-    WITH_VECTORS, lexical=1.0, intercept=-4.0, slope=6.0, top=0.0, behind=0.0
-)
+LEXICAL_ONLY = attrs.evolve(WITH_VECTORS, lexical=1.0, intercept=-4.0, slope=6.0, top=0.0)
 
 
 @attrs.frozen(slots=True)
 class Scored:
     """A memory's relevance, the parts of its score (what the dashboard shows) and the features
-    the logistic map reads (score, best of the query, distance behind the best)."""
+    the logistic map reads (score, whether it is the best of the query)."""
 
     rowid: int
     relevance: float
     score: float
     parts: Mapping[str, float]
-    features: tuple[float, float, float]
+    features: tuple[float, float]
 
 
 def _corroboration(cosine: float | None, gate: float) -> float:
@@ -410,15 +403,12 @@ def rank(
         )
         totals[memory.rowid] = own + parts[memory.rowid]["neighbour"]
     order = sorted(totals, key=lambda rowid: (-totals[rowid], -rowid))
-    # The message itself, said before, is no answer to it: the best *other* memory is the one
-    # the others are measured against.
+    # The message itself, said before, is no answer to it: the best *other* memory is the best.
     leader = next((rowid for rowid in order if rowid not in echoes), None)
-    best_total = totals[leader] if leader is not None else 0.0
     scored = []
     for rowid in order:
         best = rowid == leader and not small_talk
-        behind = max(0.0, best_total - totals[rowid])
-        features = (totals[rowid], 1.0 if best else 0.0, behind)
+        features = (totals[rowid], 1.0 if best else 0.0)
         scored.append(
             Scored(
                 rowid=rowid,

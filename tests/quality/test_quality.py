@@ -7,7 +7,6 @@ thresholds here sit a little under the measured ones, so a regression fails.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -62,15 +61,15 @@ def suite(embedder: Embedder) -> dict[str, Any]:
 
 
 def test_facts_told_in_conversation_reach_the_context(suite: dict[str, Any]) -> None:
-    # Measured 0.74 (46 of 62) with the int8 MiniLM: the rest rank below another memory that
+    # Measured 0.73 (45 of 62) with the int8 MiniLM: the rest rank below another memory that
     # the model finds closer; `python -m benchmarks quality` lists them.
     assert suite["facts_reaching_context"] >= 0.70, suite["facts_missed"]
 
 
 def test_questions_no_memory_answers_get_at_most_one_memory(suite: dict[str, Any]) -> None:
-    assert suite["unanswerable_at_most_one"] >= 0.90  # measured 0.95 (19 of 20)
-    # the best of a bad lot is not offered as an answer: measured 0.25 (5 of 20) get nothing
-    assert suite["unanswerable_empty"] >= 0.15
+    assert suite["unanswerable_at_most_one"] >= 0.95  # measured 1.0 (20 of 20)
+    # the best of a bad lot is not offered as an answer: measured 0.5 (10 of 20) get nothing
+    assert suite["unanswerable_empty"] >= 0.4
 
 
 def test_stored_questions_do_not_outrank_the_facts(suite: dict[str, Any]) -> None:
@@ -225,29 +224,3 @@ def test_a_possessive_word_is_as_common_as_the_word() -> None:
         found = engine.read("t", "What is the user's favourite food?").memories
         assert {m.text for m in found[:2]} == {CANONICAL, "The user's favourite season is autumn."}
         assert all(m.relevance < 0.05 for m in found[2:]), found
-
-
-def test_a_memory_far_behind_a_clear_answer_stays_out_of_the_context() -> None:
-    # Scored as it would be alone (0.40 cosine), the distractor would pass the cut-off; far
-    # behind a memory that answers clearly, it is unlikely to be the answer.
-    memories = [
-        relevance.Memory(
-            rowid=rowid, text=text, cosine=cosine, timestamp=None, thread=("", None, False)
-        )
-        for rowid, text, cosine in (
-            (1, "My sister Clara lives in Lisbon.", 0.70),
-            (2, "The office printer is broken again.", 0.40),
-        )
-    ]
-    scored = relevance.rank(
-        memories, query={}, now=datetime.now(UTC), calibration=relevance.WITH_VECTORS
-    )
-    answer, distractor = scored
-    assert answer.rowid == 1
-    assert answer.relevance >= relevance.CONTEXT_MIN_RELEVANCE
-    assert distractor.features[2] == pytest.approx(0.30)
-    assert distractor.relevance < relevance.CONTEXT_MIN_RELEVANCE
-    alone = relevance.rank(
-        memories[1:], query={}, now=datetime.now(UTC), calibration=relevance.WITH_VECTORS
-    )
-    assert alone[0].relevance >= relevance.CONTEXT_MIN_RELEVANCE
