@@ -197,6 +197,10 @@ def test_a_greeting_gets_no_memory_even_when_one_mentions_greetings(embedder: Em
             engine.write("t", text)
         for message in ("hello!", "hi there", "good morning"):
             assert engine.turn("t", message).memory_context == "", message
+        # a greeting asks nothing: the memories are still ranked, and none is an answer
+        found = engine.read("t", "hello!").memories
+        assert found[0].text == "The user says hello to the neighbours every morning."
+        assert all(m.relevance == 0.0 for m in found), found
 
 
 def test_a_repeat_merges_with_its_own_namespace_even_when_another_is_nearer(
