@@ -1,13 +1,14 @@
-"""Fit the logistic map of `cml.engine.relevance` (scale and offset) on the calibration set.
+"""Fit the logistic map of `cml.engine.relevance` on the calibration set.
 
     PYTHONPATH=.:generated python tools/fit_relevance.py
 
 Builds the calibration store (tools/relevance_calibration.py) in an in-memory engine, once with
-the default embedder and once lexical-only, reads every question with the map set to the
-identity (so relevance = sigmoid(score)), and fits P(memory answers the question) =
-sigmoid(scale * score + offset) by Newton's method on the log-loss. Prints the fitted values and a
-reliability table (predicted vs observed in bins of the fitted relevance), and, for each
-cut-off, how many facts pass and how many memories the unanswerable questions get.
+the default embedder and once lexical-only, reads every question (small talk aside: its
+relevance is 0 by rule) and fits P(memory answers the question) =
+sigmoid(intercept + slope * score + top * [best of the query]) by Newton's method on the
+log-loss (the default embedder only: the lexical-only map is set by hand). Prints the fitted
+values, a reliability table (predicted vs observed in bins of the fitted relevance) and, for
+each cut-off, how many facts pass and how many memories the unanswerable questions get.
 """
 
 from __future__ import annotations
