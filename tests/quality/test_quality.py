@@ -61,19 +61,24 @@ def suite(embedder: Embedder) -> dict[str, Any]:
 
 
 def test_facts_told_in_conversation_reach_the_context(suite: dict[str, Any]) -> None:
-    # Measured 0.73 (45 of 62) with the int8 MiniLM: the rest rank below another memory that
+    # Measured 0.74 (46 of 62) with the int8 MiniLM: the rest rank below another memory that
     # the model finds closer; `python -m benchmarks quality` lists them.
-    assert suite["facts_reaching_context"] >= 0.68, suite["facts_missed"]
+    assert suite["facts_reaching_context"] >= 0.70, suite["facts_missed"]
 
 
 def test_questions_no_memory_answers_get_at_most_one_memory(suite: dict[str, Any]) -> None:
-    assert suite["unanswerable_at_most_one"] >= 0.85  # measured 0.90 (18 of 20)
+    assert suite["unanswerable_at_most_one"] >= 0.95  # measured 1.0 (20 of 20)
+    # the best of a bad lot is not offered as an answer: measured 0.35 (7 of 20) get nothing
+    assert suite["unanswerable_empty"] >= 0.25
 
 
 def test_stored_questions_do_not_outrank_the_facts(suite: dict[str, Any]) -> None:
     # turn() stored every question; reading them again must still find the facts first as often
     # as before (a stored copy of the question itself would otherwise win with cosine 1.0).
     assert suite["fact_first_after_questions"] >= suite["fact_first_before_questions"] - 0.1
+    # measured 0.68 (42 of 62): a shared everyday word ("home", "job") no longer lifts another
+    # memory above the fact (0.58 with the lexical weight at 1.5)
+    assert suite["fact_first_after_questions"] >= 0.63
     assert suite["fact_top5_after_questions"] >= 0.9  # measured 0.95
 
 
@@ -192,6 +197,10 @@ def test_a_greeting_gets_no_memory_even_when_one_mentions_greetings(embedder: Em
             engine.write("t", text)
         for message in ("hello!", "hi there", "good morning"):
             assert engine.turn("t", message).memory_context == "", message
+        # a greeting asks nothing: the memories are still ranked, and none is an answer
+        found = engine.read("t", "hello!").memories
+        assert found[0].text == "The user says hello to the neighbours every morning."
+        assert all(m.relevance == 0.0 for m in found), found
 
 
 def test_a_repeat_merges_with_its_own_namespace_even_when_another_is_nearer(
