@@ -13,10 +13,15 @@ gone, changed, new) after another process wrote, without a rebuild.
 from __future__ import annotations
 
 import importlib.util
+import logging
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 __all__ = ["ApproximateIndex", "approximate_available"]
+
+logger = logging.getLogger("cml")
 
 
 def approximate_available() -> bool:
@@ -50,6 +55,8 @@ class ApproximateIndex:
         self.trained_for = trained_for
         self.probes = max(16, index.nlist // 8)
         index.nprobe = self.probes
+        #: Changed since it was trained, loaded or saved (saving is skipped otherwise).
+        self.changed = True
 
     @classmethod
     def trained(cls, vectors: Any, dim: int) -> ApproximateIndex:
@@ -82,6 +89,7 @@ class ApproximateIndex:
 
         if len(rowids) == 0:
             return
+        self.changed = True
         self._index.add_with_ids(
             np.ascontiguousarray(vectors, dtype=np.float32),
             np.ascontiguousarray(rowids, dtype=np.int64),
@@ -94,6 +102,7 @@ class ApproximateIndex:
         ids = np.ascontiguousarray(rowids, dtype=np.int64)
         if len(ids) == 0:
             return
+        self.changed = True
         # Only a plain array works with the hashtable direct map.
         self._index.remove_ids(faiss.IDSelectorArray(len(ids), faiss.swig_ptr(ids)))
 
@@ -103,6 +112,37 @@ class ApproximateIndex:
 
         scores, rowids = self._index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
         return scores, rowids
+
+    def save(self, path: Path) -> None:
+        """Write the index to `path` atomically (another process may be reading it)."""
+        import faiss
+
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        try:
+            faiss.write_index(self._index, str(partial))
+            os.replace(partial, path)
+            self.changed = False
+        finally:
+            partial.unlink(missing_ok=True)
+
+    @classmethod
+    def load(cls, path: Path, dim: int) -> ApproximateIndex | None:
+        """The index saved at `path`, or None (missing, unreadable, or of another shape)."""
+        import faiss
+
+        if not path.is_file():
+            return None
+        try:
+            index = faiss.extract_index_ivf(faiss.read_index(str(path)))
+        except (RuntimeError, ValueError):  # faiss reports a damaged file as RuntimeError
+            logger.warning("ignoring the damaged vector index %s: it is rebuilt", path)
+            return None
+        if index.d != dim or index.metric_type != faiss.METRIC_INNER_PRODUCT:
+            return None
+        # Trained on about `lists * lists / 4` vectors (see `_lists_for`).
+        loaded = cls(index, max(index.nlist * index.nlist // 4, cls.threshold))
+        loaded.changed = False
+        return loaded
 
     def contents(self) -> Iterator[tuple[Any, Any]]:
         """(rowids, vectors) list by list: everything the index holds."""

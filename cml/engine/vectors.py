@@ -1,4 +1,4 @@
-"""The in-memory vector index over one database's memories: exact when small, approximate when large.
+"""The vector index over one database's memories: exact when small, approximate when large.
 
 Vectors live in SQLite (as float32 blobs); this index keeps each tenant's in one numpy matrix with
 the fields retrieval filters on beside it. A tenant with fewer than `ApproximateIndex.threshold`
@@ -12,8 +12,10 @@ them (rows gone, changed or new), never rebuilt from scratch.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .ann import ApproximateIndex, approximate_available
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
     from .storage import Store
 
 __all__ = ["VectorIndex"]
+
+logger = logging.getLogger("cml")
 
 _GROW = 1.5
 
@@ -118,6 +122,9 @@ class VectorIndex:
             old = self._shelves.get(tenant)
             if old is not None and old.ann is not None:
                 shelf.ann = old.ann
+            elif self.approximate and shelf.size >= self.threshold:
+                shelf.ann = self._saved(tenant)
+            if shelf.ann is not None:
                 self._reconcile(shelf)
             else:
                 shelf.pending = np.flatnonzero(shelf.active[: shelf.size]).tolist()
@@ -273,6 +280,43 @@ class VectorIndex:
                     shelf.ann.remove(shelf.rowids[positions])
                 self._maintain(shelf)
 
+    def approximate_size(self, tenant: str) -> int:
+        """How many vectors of `tenant` the approximate index holds (0: searched exactly)."""
+        with self._lock:
+            shelf = self._shelves.get(tenant)
+            return 0 if shelf is None or shelf.ann is None else shelf.ann.size
+
+    # -- persisting ------------------------------------------------------------------------------
+
+    def _folder(self) -> Path | None:
+        """Where the approximate indexes are saved: beside the database file."""
+        if self._store.path == ":memory:":
+            return None
+        database = Path(self._store.path).expanduser()
+        return database.with_name(database.name + ".vectors")
+
+    def save(self) -> None:
+        """Save every approximate index beside the database, so that the next process to open
+        it reconciles them with the rows instead of rebuilding them (which takes minutes at a
+        million vectors). Best effort: a read-only folder only costs the next open a rebuild."""
+        folder = self._folder()
+        with self._lock:
+            saved = [(t, s.ann) for t, s in self._shelves.items() if s.ann and s.ann.changed]
+            if folder is None or not saved:
+                return
+            try:
+                folder.mkdir(exist_ok=True)
+                for tenant, ann in saved:
+                    ann.save(folder / _file_name(tenant, self._dim))
+            except OSError:
+                logger.debug("could not save the vector index beside %s", folder, exc_info=True)
+
+    def _saved(self, tenant: str) -> ApproximateIndex | None:
+        folder = self._folder()
+        if folder is None or not self.approximate:
+            return None
+        return ApproximateIndex.load(folder / _file_name(tenant, self._dim), self._dim)
+
     # -- searching -------------------------------------------------------------------------------
 
     def similarity(self, query: Any, rowids: Iterable[int]) -> dict[int, float]:
@@ -304,9 +348,18 @@ class VectorIndex:
         return self.search_many([query], tenant, k, allowed)[0]
 
     def search_many(
-        self, queries: Sequence[Any] | Any, tenant: str, k: int, allowed: set[int] | None = None
+        self,
+        queries: Sequence[Any] | Any,
+        tenant: str,
+        k: int,
+        allowed: set[int] | None = None,
+        *,
+        exact: bool = False,
     ) -> list[list[tuple[int, float]]]:
-        """`search` for several queries at once (one matrix product, one index query)."""
+        """`search` for several queries at once (one matrix product, one index query).
+
+        `exact=True` scans every vector even where an approximate index exists (to measure it).
+        """
         np = self._np
         block = np.asarray(queries, dtype=np.float32).reshape(-1, self._dim)
         empty: list[list[tuple[int, float]]] = [[] for _ in range(len(block))]
@@ -314,7 +367,7 @@ class VectorIndex:
             shelf = self._shelves.get(tenant)
             if shelf is None or shelf.size == 0 or k <= 0:
                 return empty
-            if shelf.ann is not None and allowed is None:
+            if shelf.ann is not None and allowed is None and not exact:
                 return self._approximate(shelf, block, k)
             size = shelf.size
             mask = shelf.active[:size].copy()
@@ -327,7 +380,7 @@ class VectorIndex:
             scores = _products(shelf.matrix[:size], block)
             scores[:, ~mask] = -np.inf
             rowids = shelf.rowids[:size].copy()
-        return [_top(rowids, row, min(k, available)) for row in scores]
+        return _tops(rowids, scores, min(k, available))
 
     def _approximate(self, shelf: _Shelf, block: Any, k: int) -> list[list[tuple[int, float]]]:
         np = self._np
@@ -345,6 +398,29 @@ class VectorIndex:
             valid = rowids >= 0  # faiss pads with -1 when a list runs short
             out.append(_top(rowids[valid], scores[valid], min(k, int(valid.sum()))))
         return out
+
+
+def _file_name(tenant: str, dim: int) -> str:
+    # Hex: any tenant name becomes a safe file name, and two names never share one.
+    return f"{tenant.encode('utf-8').hex() or 'default'}-{dim}.ivf"
+
+
+def _tops(rowids: Any, scores: Any, take: int) -> list[list[tuple[int, float]]]:
+    """The best `take` of each row of `scores` (queries x vectors): one partition for all."""
+    import numpy as np
+
+    if take <= 0:
+        return [[] for _ in range(len(scores))]
+    top = np.argpartition(-scores, take - 1, axis=1)[:, :take]
+    best = np.take_along_axis(scores, top, axis=1)
+    order = np.argsort(-best, axis=1, kind="stable")
+    top = np.take_along_axis(top, order, axis=1)
+    best = np.take_along_axis(best, order, axis=1)
+    found = rowids[top]
+    return [
+        [(int(r), float(v)) for r, v in zip(ids, values, strict=True) if v > -np.inf]
+        for ids, values in zip(found, best, strict=True)
+    ]
 
 
 def _top(rowids: Any, scores: Any, take: int) -> list[tuple[int, float]]:
