@@ -355,10 +355,13 @@ class VectorIndex:
         allowed: set[int] | None = None,
         *,
         exact: bool = False,
+        near: bool = False,
     ) -> list[list[tuple[int, float]]]:
         """`search` for several queries at once (one matrix product, one index query).
 
         `exact=True` scans every vector even where an approximate index exists (to measure it).
+        `near=True` when only near-identical neighbours matter (the repeat check): the
+        approximate index then scans far fewer of its lists.
         """
         np = self._np
         block = np.asarray(queries, dtype=np.float32).reshape(-1, self._dim)
@@ -368,7 +371,7 @@ class VectorIndex:
             if shelf is None or shelf.size == 0 or k <= 0:
                 return empty
             if shelf.ann is not None and allowed is None and not exact:
-                return self._approximate(shelf, block, k)
+                return self._approximate(shelf, block, k, near)
             size = shelf.size
             mask = shelf.active[:size].copy()
             if allowed is not None:
@@ -382,10 +385,12 @@ class VectorIndex:
             rowids = shelf.rowids[:size].copy()
         return _tops(rowids, scores, min(k, available))
 
-    def _approximate(self, shelf: _Shelf, block: Any, k: int) -> list[list[tuple[int, float]]]:
+    def _approximate(
+        self, shelf: _Shelf, block: Any, k: int, near: bool
+    ) -> list[list[tuple[int, float]]]:
         np = self._np
         assert shelf.ann is not None
-        found_scores, found_rowids = shelf.ann.search(block, k)
+        found_scores, found_rowids = shelf.ann.search(block, k, near=near)
         if shelf.pending:
             positions = np.asarray(shelf.pending, dtype=np.int64)
             positions = positions[shelf.active[positions]]
