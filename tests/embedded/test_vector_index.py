@@ -162,6 +162,16 @@ def test_forgotten_and_rewritten_memories_leave_the_approximate_index(engine: En
     assert top[0] not in after
     assert top[1] not in after
     assert after == [r for r, _ in index.search_many([query], TENANT, 10, exact=True)[0]]
+    # The rewritten memory is found by its new vector.
+    rewritten = LookupEmbedder().embed(["something else entirely"])[0]
+    assert index.search(rewritten, TENANT, 1)[0][0] == top[1]
+
+
+def test_reads_do_not_fetch_the_embeddings(engine: Engine) -> None:
+    explained = engine.searcher.explain(TENANT, "item 5")
+    assert explained.ranking.rows
+    for row in explained.ranking.rows.values():
+        assert "embedding" not in row.keys()  # noqa: SIM118 (a sqlite3.Row iterates values)
 
 
 _OTHER_PROCESS = textwrap.dedent(
