@@ -118,6 +118,10 @@ class ApproximateIndex:
         import numpy as np
 
         block = np.ascontiguousarray(queries, dtype=np.float32)
+        # On the calling thread only (the setting is per thread): with several readers, OpenMP
+        # workers fight for the same cores. On 2 busy cores one query over 100k vectors took
+        # 8.2 ms on one thread and 11.8 ms on two.
+        faiss.omp_set_num_threads(1)
         if near:
             params = faiss.SearchParametersIVF(nprobe=min(self.near_probes, self.probes))
             scores, rowids = self._index.search(block, k, params=params)
