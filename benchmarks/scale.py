@@ -91,8 +91,8 @@ def recall_at_10(engine: Engine, queries: Sequence[str]) -> dict[str, Any]:
     the hashing embedder gives many memories the same vector)."""
     import numpy as np
 
-    index = engine._vectors
-    vectors = engine._embed(list(queries))
+    index = engine.backend.vectors
+    vectors = engine.backend.embed(list(queries))
     approximate = index.search_many(vectors, TENANT, 10)
     exact = index.search_many(vectors, TENANT, 10, exact=True)
     shares = []
@@ -117,12 +117,12 @@ def needles_found(engine: Engine, needles: dict[str, str]) -> dict[str, Any]:
             list(needles),
         )
     }
-    index = engine._vectors
+    index = engine.backend.vectors
     read = exact = approximate = 0
     for memory_id, question in needles.items():
         found = engine.read(TENANT, question, max_results=5)
         read += memory_id in [str(item.id) for item in found.memories]
-        vector = engine._embed([question])
+        vector = engine.backend.embed([question])
         rowid = rowids.get(memory_id)
         exact += rowid in [r for r, _ in index.search_many(vector, TENANT, 5, exact=True)[0]]
         approximate += rowid in [r for r, _ in index.search_many(vector, TENANT, 5)[0]]
@@ -209,7 +209,7 @@ def bulk(
                         **needles_found(engine, needles),
                         **latency.bytes_per_memory(engine, count),
                         **resident_mb(),
-                        "approximate_vectors": engine._vectors.approximate_size(TENANT),
+                        "approximate_vectors": engine.backend.vectors.approximate_size(TENANT),
                     }
         report["reopen_first_read_seconds"] = _reopen_seconds(path, model)
     return report
