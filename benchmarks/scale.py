@@ -234,9 +234,14 @@ def batch_write_default(*, size: int = 100_000, batches: int = 4) -> dict[str, A
         Engine(Path(folder) / "default.db", embedder=model) as engine,
     ):
         loader = latency.BulkLoader(engine, TENANT, texts[0])
+        needles = {}
+        for memory, question in synthetic.NEEDLES:
+            written = engine.write(TENANT, memory, timestamp=datetime.now(UTC))
+            needles[str(written.memory_id)] = question
         loader.add(texts[1:], vectors[1:])
         engine.read(TENANT, "warm up")
         reads = _reads(engine, synthetic.questions(READS, seed=8))
+        found = needles_found(engine, needles)
         seconds = 0.0
         for start in range(0, len(fresh), BATCH):
             turns = [{"content": t} for t in fresh[start : start + BATCH]]
@@ -247,6 +252,7 @@ def batch_write_default(*, size: int = 100_000, batches: int = 4) -> dict[str, A
         "embedder": model.name,
         "memories": size,
         "read": reads,
+        **found,
         "batch_write_per_s": round(len(fresh) / seconds, 1),
     }
 
@@ -301,6 +307,13 @@ def rows(section: Mapping[str, Any]) -> list[Row]:
     if default:
         at = f"{default['embedder']} @ {default['memories']:,}"
         row(f"read p50, {at}", default["read"]["p50_ms"], "ms", "<= 15")
+        if "approximate_dense_found@5" in default:
+            row(
+                f"needles in top 5, approximate dense, {at}",
+                default["approximate_dense_found@5"],
+                "",
+                f">= exact dense {default['exact_dense_found@5']}",
+            )
         row(
             f"write_batch, {at}",
             default["batch_write_per_s"],
