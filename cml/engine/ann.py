@@ -56,7 +56,10 @@ class ApproximateIndex:
     def __init__(self, index: Any, trained_for: int) -> None:
         self._index = index
         self.trained_for = trained_for
-        self.probes = max(16, index.nlist // 8)
+        # A quarter of the lists: with MiniLM vectors at 100k, an eighth gave a recall@10 of
+        # 0.979 and lost 3 of 18 needles from the top 100 that exact search has; a quarter
+        # gave 0.996 and lost none, at 2.4 ms a query (exact: about 10 ms).
+        self.probes = max(16, index.nlist // 4)
         index.nprobe = self.probes
         #: Changed since it was trained, loaded or saved (saving is skipped otherwise).
         self.changed = True
