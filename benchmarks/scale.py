@@ -248,12 +248,18 @@ def batch_write_default(*, size: int = 100_000, batches: int = 4) -> dict[str, A
             started = time.perf_counter()
             engine.write_batch(TENANT, turns)
             seconds += time.perf_counter() - started
+        # The model alone on the same texts, in the same batches: the ceiling for write_batch.
+        started = time.perf_counter()
+        for start in range(0, len(fresh), BATCH):
+            model.embed(fresh[start : start + BATCH])
+        embedding = time.perf_counter() - started
     return {
         "embedder": model.name,
         "memories": size,
         "read": reads,
         **found,
         "batch_write_per_s": round(len(fresh) / seconds, 1),
+        "model_alone_per_s": round(len(fresh) / embedding, 1),
     }
 
 
@@ -320,4 +326,6 @@ def rows(section: Mapping[str, Any]) -> list[Row]:
             "memories/s",
             f">= {AIM_DEFAULT_BATCH_PER_S:g}",
         )
+        if "model_alone_per_s" in default:
+            row(f"embedding alone, {at}", default["model_alone_per_s"], "texts/s", "ceiling")
     return out
