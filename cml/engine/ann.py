@@ -142,7 +142,8 @@ class ApproximateIndex:
             os.replace(partial, path)
             self.changed = False
         finally:
-            partial.unlink(missing_ok=True)
+            if partial.is_file():
+                partial.unlink()
 
     @classmethod
     def load(cls, path: Path, dim: int) -> ApproximateIndex | None:

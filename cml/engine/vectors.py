@@ -323,7 +323,7 @@ class VectorIndex:
                 folder.mkdir(exist_ok=True)
                 for tenant, ann in saved:
                     ann.save(folder / _file_name(tenant, self._dim))
-            except OSError:
+            except (OSError, RuntimeError):  # faiss reports a file it cannot write as RuntimeError
                 logger.debug("could not save the vector index beside %s", folder, exc_info=True)
 
     def _saved(self, tenant: str) -> ApproximateIndex | None:

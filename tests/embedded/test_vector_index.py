@@ -294,3 +294,22 @@ def test_the_repeat_checks_short_search_finds_every_near_identical_vector(engine
         close = {rowid for rowid, cosine in truth if cosine >= 0.97}
         assert close, "every nudged copy has its original within 0.97"
         assert close <= {rowid for rowid, _ in found}
+
+
+def test_an_index_that_cannot_be_saved_costs_only_a_rebuild(tmp_path: Path) -> None:
+    path = tmp_path / "memory.db"
+    folder = tmp_path / "memory.db.vectors"
+    folder.mkdir()
+    # faiss cannot write its file: a folder stands where it would go.
+    (folder / f"{TENANT.encode().hex()}-{DIM}.ivf.{os.getpid()}.partial").mkdir()
+    with _open(path) as first:
+        _fill(first, TENANT, VECTORS)
+        _index(first).sync()
+        query = _queries(1)[0]
+        expected = [r for r, _ in _index(first).search(query, TENANT, 10)]
+    assert not (folder / f"{TENANT.encode().hex()}-{DIM}.ivf").exists()  # closed all the same
+    with _open(path) as second:
+        index = _index(second)
+        index.sync()
+        assert index.approximate_size(TENANT) == COUNT  # rebuilt
+        assert [r for r, _ in index.search(query, TENANT, 10)] == expected
