@@ -39,6 +39,7 @@ from benchmarks import (  # noqa: E402
     plots,
     quality,
     report,
+    scale,
     streaming,
     throughput,
 )
@@ -393,6 +394,59 @@ def test_streaming_figures_reach_the_table(streaming_result: dict[str, Any]) -> 
     assert rows[0].name == "200 chunks paced 0 ms, to the last chunk (aim <= x1.05)"
     assert rows[0].baseline_is == "bare stream"
     assert rows[0].ratio is not None
+
+
+# -- scale ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scale_result() -> dict[str, Any]:
+    from cml.engine.ann import ApproximateIndex
+
+    threshold = ApproximateIndex.threshold
+    ApproximateIndex.threshold = 1_000  # a tiny store still gets (and measures) the index
+    try:
+        return {"bulk": scale.bulk(sizes=(2_500,), stretches=(1_000, 2_500), reads=5, batches=1)}
+    finally:
+        ApproximateIndex.threshold = threshold
+
+
+def test_scale_harness_measures_rates_reads_recall_and_memory(
+    scale_result: dict[str, Any],
+) -> None:
+    bulk = scale_result["bulk"]
+    assert set(bulk["stretches"]) == {"1000", "2500"}
+    for stretch in bulk["stretches"].values():
+        assert stretch["memories_per_s"] > 0
+    entry = bulk["sizes"]["2500"]
+    assert entry["memories"] >= 2_400  # written: the bulk rows, the batch, the needles
+    assert entry["approximate"] is True
+    assert entry["approximate_vectors"] >= 1_000
+    assert 0.9 <= entry["recall_at_10"] <= 1.0
+    assert entry["needles"] == len(scale.synthetic.NEEDLES)
+    assert entry["file_bytes"] > 0
+    assert entry["peak_rss_mb"] >= entry["rss_mb"] > 0
+    assert bulk["reopen_first_read_seconds"] > 0
+    names = [row.name for row in scale.rows(scale_result)]
+    assert "read p50 @ 2,500 [<= 30]" in names
+    assert "recall@10 vs exact @ 2,500 [>= 0.98]" in names
+    assert all("[" in name for name in names)  # every row names its target
+
+
+def test_main_prints_the_scale_rows(
+    scale_result: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setitem(bench_main.BENCHMARKS, "scale", lambda args: dict(scale_result))
+    out = tmp_path / "results.json"
+    assert bench_main.main(["scale", "--out", str(out)]) == 0
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert [row["name"] for row in written["scale"]["rows"]] == [
+        row.name for row in scale.rows(scale_result)
+    ]
+    assert "recall@10 vs exact @ 2,500" in capsys.readouterr().out
 
 
 # -- the one table, the JSON and the plots -------------------------------------------------------

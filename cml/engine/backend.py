@@ -62,6 +62,11 @@ class Backend:
         if self.vectors is not None:
             self.vectors.sync(generation(db))
 
+    def save_vectors(self) -> None:
+        """Save the approximate vector indexes beside the database (on close)."""
+        if self.vectors is not None:
+            self.vectors.save()
+
     def invalidate_vectors(self) -> None:
         """Make the vector index reload everything (after a change it was not told about)."""
         if self.vectors is not None:

@@ -101,6 +101,7 @@ class Engine:
 
     def close(self) -> None:
         self.access.flush(force=True)
+        self.backend.save_vectors()
         self.store.close()
 
     def __enter__(self) -> Engine:

@@ -28,6 +28,46 @@ __all__ = ["CANDIDATES", "TURN_TAGS", "Explained", "Ranking", "Searcher", "speak
 
 #: Retrieval looks at this many candidates from each search before ranking.
 CANDIDATES = 100
+# The columns a read ranks and returns: every one but the 1.5 KB embedding (the index has it).
+_READ_COLUMNS = ", ".join(
+    f"m.{name}"
+    for name in (
+        "rowid",
+        "id",
+        "tenant_id",
+        "namespace",
+        "text",
+        "type",
+        "status",
+        "source",
+        "confidence",
+        "importance",
+        "access_count",
+        "last_accessed_at",
+        "decay_rate",
+        "version",
+        "supersedes",
+        "superseded_by",
+        "valid_from",
+        "valid_to",
+        "context_tags",
+        "session_id",
+        "agent_id",
+        "turn_id",
+        "metadata",
+        "timestamp",
+        "written_at",
+        "updated_at",
+        "content_hash",
+        "parent_id",
+        "chunk_index",
+        "chunk_count",
+        "embedder",
+    )
+)
+# Up to this many ranked full-text hits are checked against the filters with one `IN (?, ...)`
+# list; a larger window goes through `json_each` (a join: slower, but no limit on parameters).
+_IN_LIST_LIMIT = 2_000
 # The filter of a read with no filters: the tenant's active memories.
 _UNFILTERED = "m.tenant_id = ? AND m.status = 'active'"
 #: The tags `turn()` gives the messages it stores (besides "conversation"), by speaker.
@@ -240,7 +280,7 @@ class Searcher:
             by_rowid = {
                 int(r["rowid"]): r
                 for r in db.execute(
-                    f"SELECT * FROM memories m NOT INDEXED WHERE m.rowid IN "
+                    f"SELECT {_READ_COLUMNS} FROM memories m NOT INDEXED WHERE m.rowid IN "
                     f"({', '.join('?' * len(candidates))}) AND {where}",
                     [*candidates, *params],
                 )
@@ -338,16 +378,21 @@ class Searcher:
                 "ORDER BY 2 LIMIT ?",
                 [match, window],
             ).fetchall()
-            passing = {
-                int(r[0])
-                for r in db.execute(
-                    # CROSS JOIN keeps this order: look each ranked rowid up, never scan
-                    # the tenant's rows.
-                    "SELECT m.rowid FROM json_each(?) AS j CROSS JOIN memories AS m "
-                    f"ON m.rowid = j.value WHERE {where}",
-                    [json.dumps([r[0] for r in ranked]), *params],
+            if len(ranked) <= _IN_LIST_LIMIT:
+                # NOT INDEXED: look each ranked rowid up, never scan the tenant's rows.
+                check = (
+                    "SELECT m.rowid FROM memories m NOT INDEXED WHERE m.rowid IN "
+                    f"({', '.join('?' * len(ranked))}) AND {where}"
                 )
-            }
+                arguments = [*(r[0] for r in ranked), *params]
+            else:
+                # CROSS JOIN keeps this order: look each ranked rowid up.
+                check = (
+                    "SELECT m.rowid FROM json_each(?) AS j CROSS JOIN memories AS m "
+                    f"ON m.rowid = j.value WHERE {where}"
+                )
+                arguments = [json.dumps([r[0] for r in ranked]), *params]
+            passing = {int(r[0]) for r in db.execute(check, arguments)}
             found = [(int(r[0]), "bm25", float(r[1])) for r in ranked if int(r[0]) in passing]
             # Bounded: the window quadruples until it holds every match.
             if len(found) >= CANDIDATES or len(ranked) < window:

@@ -231,11 +231,17 @@ class Writer:
         return rows, classification
 
     def check_repeat(
-        self, db: Any, tenant: str, row: Mapping[str, Any], vector: Any
+        self,
+        db: Any,
+        tenant: str,
+        row: Mapping[str, Any],
+        vector: Any,
+        neighbours: Sequence[tuple[int, float]] | None = None,
     ) -> RepeatCheck:
         """Whether `row` says again what an active memory of the same tenant and namespace says:
         the same text, or a near-identical one (cosine) stating the same numbers, dates, names
-        and negations (see `duplicates`)."""
+        and negations (see `duplicates`). `neighbours`: the vector's nearest memories, when a
+        batch already looked them up for all its rows at once."""
         # The unary `+` keeps SQLite on the (tenant_id, content_hash) index: left to itself it
         # picks memories_scope (three equalities) and scans every active memory on each write.
         found = db.execute(
@@ -248,19 +254,23 @@ class Writer:
         vectors = self.backend.vectors
         if vector is None or vectors is None:
             return NO_REPEAT
-        vectors.sync(generation(db))
+        if neighbours is None:
+            vectors.sync(generation(db))
         # Every close neighbour of the tenant, not only the nearest few: those may all be of
         # other namespaces, or state other facts, with the true repeat behind them. The search
-        # widens until it reaches one below the threshold (or its limit).
+        # widens until it reaches one below the threshold (or its limit). A batch hands in the
+        # first, narrowest search of each of its turns, made with one query for the whole batch.
         wanted = _DUPLICATE_CANDIDATES
         while True:
-            found_near = vectors.search(vector, tenant, wanted)
+            if neighbours is None:
+                neighbours = vectors.search_many([vector], tenant, wanted, near=True)[0]
             close = {
-                rowid: cosine for rowid, cosine in found_near if cosine >= NEAR_DUPLICATE_COSINE
+                rowid: cosine for rowid, cosine in neighbours if cosine >= NEAR_DUPLICATE_COSINE
             }
             if len(close) < wanted or wanted >= _MOST_DUPLICATE_CANDIDATES:
                 break
             wanted *= 4
+            neighbours = None
         if not close:
             return NO_REPEAT
         rows = {
@@ -280,14 +290,20 @@ class Writer:
         return RepeatCheck(None, nearest)
 
     def decide(
-        self, db: Any, tenant: str, rows: Sequence[Mapping[str, Any]], vectors: Any
+        self,
+        db: Any,
+        tenant: str,
+        rows: Sequence[Mapping[str, Any]],
+        vectors: Any,
+        neighbours: Sequence[tuple[int, float]] | None = None,
     ) -> RepeatCheck:
         """What inserting the prepared `rows` would do: reinforce the memory a short write
         repeats (`RepeatCheck.repeat`), or store the rows. Chunks of a long write are always
         stored: a long text is not reinforced piece by piece."""
         if len(rows) != 1:
             return NO_REPEAT
-        return self.check_repeat(db, tenant, rows[0], vectors[0] if vectors is not None else None)
+        vector = vectors[0] if vectors is not None else None
+        return self.check_repeat(db, tenant, rows[0], vector, neighbours)
 
     def plan(
         self,
@@ -324,13 +340,18 @@ class Writer:
         return WritePlan(rows, classification, check, extract(rows[0]["full_text"]))
 
     def insert(
-        self, db: Any, tenant: str, rows: Sequence[Mapping[str, Any]], vectors: Any
+        self,
+        db: Any,
+        tenant: str,
+        rows: Sequence[Mapping[str, Any]],
+        vectors: Any,
+        neighbours: Sequence[tuple[int, float]] | None = None,
     ) -> tuple[WriteResponse, list[tuple[int, Any]]]:
         """Insert one prepared write (or reinforce the memory it repeats) inside `db`'s
         transaction: its answer, and the (rowid, vector) of each row added."""
         moment = iso(now())
         added: list[tuple[int, Any]] = []
-        repeat = self.decide(db, tenant, rows, vectors).repeat
+        repeat = self.decide(db, tenant, rows, vectors, neighbours).repeat
         if repeat is not None:
             db.execute(
                 "UPDATE memories SET access_count = access_count + 1, "
@@ -395,6 +416,29 @@ class Writer:
             added,
         )
 
+    def neighbours_of_turns(
+        self, db: Any, tenant: str, prepared: Sequence[Sequence[Any]], vectors: Any
+    ) -> dict[int, list[tuple[int, float]]]:
+        """For each one-row turn of a batch, its nearest stored memories (the repeat check's
+        candidates), found with one search for the whole batch instead of one per turn.
+
+        The index holds what was stored before the batch, as it does for a turn written alone;
+        repeats inside the batch are caught by the content hash, as before."""
+        index = self.backend.vectors
+        if index is None or vectors is None:
+            return {}
+        index.sync(generation(db))
+        turns, rows, offset = [], [], 0
+        for number, turn in enumerate(prepared):
+            if len(turn) == 1:
+                turns.append(number)
+                rows.append(offset)
+            offset += len(turn)
+        if not turns:
+            return {}
+        found = index.search_many(vectors[rows], tenant, _DUPLICATE_CANDIDATES, near=True)
+        return dict(zip(turns, found, strict=True))
+
     def write_batch(
         self, tenant: str, turns: Sequence[Any], *, idempotency_key: str | None = None
     ) -> BatchWritten:
@@ -442,10 +486,11 @@ class Writer:
                     return _batch_replayed(replay)
             ids: list[str | None] = []
             per_turn: list[int] = []
-            for rows in prepared:
+            neighbours = self.neighbours_of_turns(db, tenant, prepared, vectors)
+            for number, rows in enumerate(prepared):
                 part = vectors[offset : offset + len(rows)] if vectors is not None else None
                 offset += len(rows)
-                response, new = self.insert(db, tenant, rows, part)
+                response, new = self.insert(db, tenant, rows, part, neighbours.get(number))
                 chunks += response.chunks_created
                 added.extend(new)
                 # No chunk created: the turn matched an existing memory, which was reinforced.
