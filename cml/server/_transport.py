@@ -10,6 +10,7 @@ what the server checks.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Iterator, Mapping
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,6 +19,9 @@ import httpx
 from ._api import Api, Reply, Request
 
 __all__ = ["AsyncInProcessTransport", "InProcessTransport", "in_process_request"]
+
+# A path httpx would carry as it is: no quoted character, no dot segment.
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9/_-]*")
 
 
 def _request(request: httpx.Request, body: bytes) -> Request:
@@ -43,6 +47,10 @@ def in_process_request(
     httpx's own rules (`true`/`false`, lists as repeated names), then parsed as on arrival.
     """
     parts = urlsplit(url)
+    path = parts.path
+    if not _PLAIN_PATH.fullmatch(path):
+        # Quoted characters or dot segments: decoded and normalised by httpx's own rules.
+        path = httpx.URL(url).path
     query = parts.query
     if params:
         encoded = str(httpx.QueryParams(params))  # type: ignore[arg-type]
@@ -51,7 +59,7 @@ def in_process_request(
     lowered.update((k.lower(), v) for k, v in headers.items())
     return Request(
         method=method.upper(),
-        path=parts.path or "/",
+        path=path or "/",
         headers=lowered,
         query=parse_qs(query, keep_blank_values=True) if query else {},
         body=content or b"",
