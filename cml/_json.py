@@ -31,7 +31,7 @@ def _fields(kind: type) -> tuple[str, ...] | None:
 def jsonable(value: Any) -> Any:
     """`value` with models as objects keyed by field name, datetimes as ISO 8601 in UTC, UUIDs
     and enums as their text; mappings and sequences converted item by item."""
-    kind = type(value)
+    kind: type = type(value)
     if kind in _AS_IS:
         return value
     names = _fields(kind)

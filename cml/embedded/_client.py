@@ -78,7 +78,7 @@ class _Answer(httpx.Response):
         self._content = reply.body if isinstance(reply.body, bytes) else b"".join(reply.body)
         self._args = args
 
-    @property  # type: ignore[override]
+    @property
     def request(self) -> httpx.Request:
         if self._request is None:
             args = self._args
@@ -86,6 +86,10 @@ class _Answer(httpx.Response):
                 args["method"], args["url"], headers=args["headers"], content=args.get("content")
             )
         return self._request
+
+    @request.setter
+    def request(self, value: httpx.Request) -> None:
+        self._request = value
 
 
 def _from_config(
