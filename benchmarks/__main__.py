@@ -18,6 +18,7 @@ from typing import Any
 
 from . import (
     batch,
+    compare,
     concurrency,
     imports,
     isolation,
@@ -40,6 +41,7 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "concurrency": lambda args: concurrency.run(),
     "throughput": lambda args: throughput.run(),
     "latency": lambda args: latency.run(sizes=args.sizes),
+    "compare": lambda args: compare.run(sizes=args.compare_sizes),
     "locomo": lambda args: locomo.run(sensitivity=not args.no_sensitivity),
     "streaming": lambda args: streaming.run(),
     "isolation": lambda args: isolation.run(),
@@ -73,6 +75,13 @@ def main(argv: list[str] | None = None) -> int:
         nargs="+",
         default=list(latency.SIZES),
         help="store sizes for the latency benchmark",
+    )
+    parser.add_argument(
+        "--compare-sizes",
+        type=int,
+        nargs="+",
+        default=list(compare.SIZES),
+        help="store sizes for the comparison with mem0 and numpy",
     )
     parser.add_argument(
         "--calls", type=int, default=overhead.CALLS, help="calls per side in the overhead benchmark"

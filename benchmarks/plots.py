@@ -3,7 +3,9 @@
 * latency.png: read latency (p50, p95; lexical-only p50; query embedding p50) and write
   latency p50 against store size;
 * batch.png: write throughput against `batch_write` batch size, over loopback and embedded;
-* concurrency.png: calls/s against calls in flight through the async clients.
+* concurrency.png: calls/s against calls in flight through the async clients;
+* compare.png: read p50 against store size for py-cml (and its p95), mem0 and numpy brute
+  force, with the issue's read targets.
 
 matplotlib (the `bench` extra) draws them with the Agg back end (files only, no display). Without
 it the benchmarks still run and print the table; `write` says the plots were skipped.
@@ -97,10 +99,45 @@ def _concurrency(results: Mapping[str, Any], axes: Axes) -> None:
     axes.set_title(f"Async clients: throughput against concurrency [{results['embedder']}]")
 
 
+_STYLES = {"py-cml": "o-", "mem0": "s-", "numpy": "^:"}
+
+
+def _compare(results: Mapping[str, Any], axes: Axes) -> None:
+    every: set[int] = set()
+    for system, entry in results["by_system"].items():
+        sizes = sorted(entry["sizes"], key=int)
+        x = [int(s) for s in sizes]
+        every.update(x)
+        style = _STYLES.get(system, "o-")
+        axes.plot(x, [entry["sizes"][s]["read"]["p50_ms"] for s in sizes], style, label=system)
+        if system == "py-cml":
+            p95 = [entry["sizes"][s]["read"]["p95_ms"] for s in sizes]
+            axes.plot(x, p95, "o--", color=axes.lines[-1].get_color(), label="py-cml p95")
+    # The targets for read p50: at 100,000 (default embedder) and at 1,000,000.
+    for size, bound in ((100_000, 15.0), (1_000_000, 30.0)):
+        if max(every) >= size:
+            axes.plot([size], [bound], "k_", markersize=18)
+            axes.annotate(
+                f"target {bound:g} ms",
+                (size, bound),
+                xytext=(4, 4),
+                textcoords="offset points",
+                fontsize=8,
+            )
+    axes.set_xscale("log")
+    _ticks(axes, every)
+    axes.set_yscale("log")
+    axes.yaxis.set_major_formatter(_plain())
+    axes.set_xlabel("memories in the store")
+    axes.set_ylabel("read p50 ms, query embedding included (log scale)")
+    axes.set_title(f"Read latency against store size: py-cml, mem0, numpy [{results['embedder']}]")
+
+
 PLOTS: dict[str, tuple[str, Callable[[Mapping[str, Any], Axes], None]]] = {
     "latency": ("latency.png", _latency),
     "batch": ("batch.png", _batch),
     "concurrency": ("concurrency.png", _concurrency),
+    "compare": ("compare.png", _compare),
 }
 
 
