@@ -73,9 +73,12 @@ class _Answer(httpx.Response):
     built only when asked for (an error message names it), not on every call."""
 
     def __init__(self, reply: Reply, args: Mapping[str, Any]) -> None:
-        super().__init__(reply.status, headers={**reply.headers, "Content-Type": reply.media_type})
-        # The body is whole already: what `read()` would gather from a stream of it.
-        self._content = reply.body if isinstance(reply.body, bytes) else b"".join(reply.body)
+        body = reply.body if isinstance(reply.body, bytes) else b"".join(reply.body)
+        headers = {**reply.headers, "Content-Type": reply.media_type}
+        # Given as a stream, httpx does not read the body through its decoders: it is whole
+        # already, and set as what `read()` would have gathered.
+        super().__init__(reply.status, headers=headers, stream=httpx.ByteStream(body))
+        self._content = body
         self._args = args
 
     @property
