@@ -28,6 +28,7 @@ from . import (
     plots,
     quality,
     report,
+    scale,
     streaming,
     throughput,
 )
@@ -46,6 +47,7 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "streaming": lambda args: streaming.run(),
     "isolation": lambda args: isolation.run(),
     "quality": lambda args: quality.run(),
+    "scale": lambda args: scale.run(sizes=args.scale_sizes),
 }
 
 
@@ -82,6 +84,13 @@ def main(argv: list[str] | None = None) -> int:
         nargs="+",
         default=list(compare.SIZES),
         help="store sizes for the comparison with mem0 and numpy",
+    )
+    parser.add_argument(
+        "--scale-sizes",
+        type=int,
+        nargs="+",
+        default=list(scale.SIZES),
+        help="store sizes at which the scale benchmark measures reads",
     )
     parser.add_argument(
         "--calls", type=int, default=overhead.CALLS, help="calls per side in the overhead benchmark"

@@ -608,6 +608,68 @@ def _compare(results: Mapping[str, Any]) -> Iterator[Row]:
         yield from point.rows("on disk", "disk_bytes", "bytes")
 
 
+def _scale(results: Mapping[str, Any]) -> Iterator[Row]:
+    """scale.py: the store grown to 1,000,000 memories with a cheap embedder, then the default
+    embedder's reads and batch writes at 100,000."""
+    found = results.get("bulk", {})
+    name = found.get("embedder", "")
+    for goal, stretch in sorted(found.get("stretches", {}).items(), key=lambda kv: int(kv[0])):
+        yield Row(
+            "scale",
+            f"write_batch, no model [{name}] {_at(goal)}",
+            stretch["memories_per_s"],
+            "memories/s",
+            target=at_least(2_000),
+        )
+    for size, entry in sorted(found.get("sizes", {}).items(), key=lambda kv: int(kv[0])):
+        at, n = _at(size), int(size)
+        read = entry["read"]
+        yield Row(
+            "scale",
+            f"read p50 {at} [{name}]",
+            read["p50_ms"],
+            "ms",
+            target=read_p50_target(n, name),
+        )
+        yield Row("scale", f"read p95 {at}", read["p95_ms"], "ms", target=read_p95_target(n, name))
+        yield Row(
+            "scale",
+            f"recall@10 of the vector index vs exact {at}",
+            entry["recall_at_10"],
+            "share",
+            target=at_least(0.98),
+        )
+        yield Row(
+            "scale",
+            f"needles in the top 5, approximate dense {at}",
+            entry["approximate_dense_found@5"],
+            "share",
+            entry["exact_dense_found@5"],
+            "exact dense",
+        )
+        yield Row("scale", f"on disk {at}", round(entry["file_bytes"] / 1_048_576, 1), "MB")
+        yield Row("scale", f"peak RSS {at}", entry.get("peak_rss_mb"), "MB")
+    if "reopen_first_read_seconds" in found:
+        yield Row("scale", "reopen + first read", found["reopen_first_read_seconds"], "s")
+    default = results.get("default_embedder")
+    if default:
+        at, n = _at(default["memories"]), int(default["memories"])
+        yield Row(
+            "scale",
+            f"read p50 {at} [{default['embedder']}]",
+            default["read"]["p50_ms"],
+            "ms",
+            target=read_p50_target(n, default["embedder"]),
+        )
+        yield Row(
+            "scale",
+            f"write_batch {at} [{default['embedder']}]",
+            default["batch_write_per_s"],
+            "memories/s",
+            target=at_least(500) if n >= 100_000 else None,
+        )
+
+
 #: Section builders, in the order of the table.
 SECTIONS: dict[str, Callable[[Mapping[str, Any]], Iterator[Row]]] = {
     "imports": _imports,
@@ -617,6 +679,7 @@ SECTIONS: dict[str, Callable[[Mapping[str, Any]], Iterator[Row]]] = {
     "throughput": _throughput,
     "latency": _latency,
     "compare": _compare,
+    "scale": _scale,
     "locomo": _locomo,
     "streaming": _streaming,
     "isolation": _isolation,

@@ -41,6 +41,7 @@ from benchmarks import (  # noqa: E402
     plots,
     quality,
     report,
+    scale,
     streaming,
     throughput,
 )
@@ -486,6 +487,32 @@ def test_targets_say_met_or_missed() -> None:
     assert lines["http_read:"].endswith("x1.20")  # no target for client mode
 
 
+# -- the store grown (scale.py's rows, with the issue's targets) --------------------------------
+
+
+@pytest.fixture(scope="module")
+def scale_result() -> dict[str, Any]:
+    return {"bulk": scale.bulk(sizes=(1_200,), stretches=(1_200,), reads=6, batches=1)}
+
+
+def test_scale_rows_carry_the_issues_targets(scale_result: dict[str, Any]) -> None:
+    found = scale_result["bulk"]
+    assert found["sizes"]["1200"]["read"]["n"] == 6
+    rows = {row.name: row for row in report.rows({"scale": scale_result})}
+    bulk = rows["write_batch, no model [hashing-384] @ 1,200"]
+    assert bulk.value == found["stretches"]["1200"]["memories_per_s"] > 0
+    assert str(bulk.target) == ">= 2,000"
+    recall = rows["recall@10 of the vector index vs exact @ 1,200"]
+    assert str(recall.target) == ">= 0.980"
+    assert 0.0 <= recall.value <= 1.0  # type: ignore[operator]
+    assert rows["read p50 @ 1,200 [hashing-384]"].target is None  # below the sizes it names
+    at_scale = {"bulk": {**found, "sizes": {"1000000": found["sizes"]["1200"]}}}
+    read = {r.name: r for r in report.rows({"scale": at_scale})}[
+        "read p50 @ 1,000,000 [hashing-384]"
+    ]
+    assert str(read.target) == "<= 30"
+
+
 # -- the one table, the JSON and the plots -------------------------------------------------------
 
 
@@ -501,6 +528,7 @@ def every_section(request: pytest.FixtureRequest) -> dict[str, Any]:
             "concurrency",
             "latency",
             "compare",
+            "scale",
             "streaming",
         )
     }
@@ -582,6 +610,7 @@ def test_plots_are_pngs_of_the_results(every_section: dict[str, Any], tmp_path: 
         "compare.png",
         "concurrency.png",
         "latency.png",
+        "scale.png",
     ]
     for path in drawn:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -134,6 +134,10 @@ class OnnxMiniLMEmbedder:
 
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3  # errors only: its notices are noise in an application
+        # Idle worker threads would spin for new work, burning a core each between calls (a
+        # 15.7 ms read cost 31.6 ms of CPU); without spinning a read is under 1.3 ms slower.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.add_session_config_entry("session.inter_op.allow_spinning", "0")
         self._session = onnxruntime.InferenceSession(
             str(model_path), options, providers=["CPUExecutionProvider"]
         )

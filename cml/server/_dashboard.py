@@ -15,6 +15,7 @@ from .._exceptions import InvalidRequestError
 from ..engine import maintenance, views
 from ..engine.engine import Engine
 from ._api import Call, Handler
+from .dashboard import retrieval
 
 __all__ = ["dashboard_handlers"]
 
@@ -245,9 +246,9 @@ def dashboard_handlers(engine: Engine) -> dict[str, Handler]:
         "dashboard_consolidation_run": run_of("consolidate"),
         "dashboard_reconsolidation_runs": runs_of("reconsolidate"),
         "dashboard_reconsolidation_run": run_of("reconsolidate"),
-        "dashboard_retrieval": by_body(views.retrieval_test),
-        "dashboard_retrieval_explain": by_body(views.explain_retrieval),
-        "dashboard_simulate_write": by_body(views.simulate_write),
+        "dashboard_retrieval": by_body(retrieval.retrieval_test),
+        "dashboard_retrieval_explain": by_body(retrieval.explain_retrieval),
+        "dashboard_simulate_write": by_body(retrieval.simulate_write),
         "dashboard_graph_stats": engine_wide(views.graph_stats),
         "dashboard_graph_overview": lambda call: views.graph_overview(
             engine, call.query["tenant_id"]

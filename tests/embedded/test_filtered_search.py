@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from robustness._support import tiny_embed
 
-from cml.engine.engine import _CANDIDATES, Engine
+from cml.engine.engine import Engine
+from cml.engine.search import CANDIDATES
 
 TENANT = "t-filter"
 START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -46,9 +47,9 @@ def _filter_first(engine: Engine, where: str, params: list[object], query: str) 
     with engine.store.read() as db:
         rows = db.execute(f"SELECT m.rowid FROM memories m WHERE {where}", params)
         allowed = {int(row[0]) for row in rows}
-    vector = engine._embed([query])[0]
-    assert engine._vectors is not None
-    return engine._vectors.search(vector, TENANT, _CANDIDATES, allowed)
+    vector = engine.backend.embed([query])[0]
+    assert engine.backend.vectors is not None
+    return engine.backend.vectors.search(vector, TENANT, CANDIDATES, allowed)
 
 
 @pytest.mark.parametrize(
@@ -70,7 +71,7 @@ def test_filtered_candidates_equal_filtering_first(
     engine: Engine, filters: dict[str, object]
 ) -> None:
     query = "red kite over the hill"
-    where, params = engine._filters(
+    where, params = engine.searcher.filters(
         TENANT,
         context_filter=None,
         memory_types=list(filters.get("memory_types", [])),  # type: ignore[call-overload]
@@ -79,10 +80,10 @@ def test_filtered_candidates_equal_filtering_first(
         namespace=None,
         session_id=None,
     )
-    vector = engine._embed([query])[0]
+    vector = engine.backend.embed([query])[0]
     with engine.store.read() as db:
-        engine._vectors.sync(engine._generation(db))  # type: ignore[union-attr]
-        got = engine._semantic(db, vector, TENANT, where, params)
+        engine.backend.sync_vectors(db)
+        got = engine.searcher.semantic(db, vector, TENANT, where, params)
     expected = _filter_first(engine, where, params, query)
     assert got  # every case has rows that pass
     # The same scores in the same order; rows with equal scores may come in either order, and

@@ -15,6 +15,7 @@ from cml._exceptions import InvalidRequestError, NotFoundError
 from cml.engine import maintenance, views
 from cml.engine.embedders import Embedder
 from cml.engine.engine import Engine
+from cml.engine.maintenance import consolidation
 
 ROME = [
     "I flew to Rome for a week-long vacation in May.",
@@ -185,7 +186,7 @@ def test_a_failing_consolidation_changes_nothing_and_is_recorded(
 ) -> None:
     _interleaved(engine)
     before = _snapshot(engine)
-    real = maintenance._insert_gist
+    real = consolidation._insert_gist
     calls = []
 
     def fail_on_second(*args: Any, **kwargs: Any) -> Any:
@@ -194,7 +195,7 @@ def test_a_failing_consolidation_changes_nothing_and_is_recorded(
             raise sqlite3.OperationalError("disk I/O error")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(maintenance, "_insert_gist", fail_on_second)
+    monkeypatch.setattr(consolidation, "_insert_gist", fail_on_second)
 
     with pytest.raises(sqlite3.OperationalError):
         maintenance.consolidate(engine, "t1")

@@ -26,7 +26,9 @@ from typing import Any
 import pytest
 
 import cml
-from cml.engine.engine import Engine, _hash, _iso
+from cml.engine.checks import content_hash as _hash
+from cml.engine.checks import iso as _iso
+from cml.engine.engine import Engine
 from cml.server.app import create_app
 
 from ._support import ADMIN_KEY, USER_KEY, filler_text, tiny_embed
