@@ -549,16 +549,25 @@ class _AtSize:
     mem0: Mapping[str, Any] | None
     numpy: Mapping[str, Any] | None
 
-    def rows(self, label: str, key: str, unit: str, target: Target | None = None) -> Iterator[Row]:
+    def rows(
+        self,
+        label: str,
+        key: str,
+        unit: str,
+        target: Target | None = None,
+        *,
+        beside_mem0: bool = True,
+    ) -> Iterator[Row]:
         """py-cml's figure beside mem0's, with its target; then numpy's beside py-cml's."""
         at = _at(self.size)
+        mem0 = self.mem0 if beside_mem0 else None
         yield Row(
             "compare",
             f"{label} {at} [py-cml, {self.embedder}]",
             _figure(self.ours, key),
             unit,
-            _figure(self.mem0, key),
-            "mem0" if self.mem0 is not None else "",
+            _figure(mem0, key),
+            "mem0" if mem0 is not None else "",
             target=target,
         )
         if self.numpy is not None:
@@ -605,7 +614,9 @@ def _compare(results: Mapping[str, Any]) -> Iterator[Row]:
             "bulk load, no embedding", "bulk_load_per_s", "memories/s", at_least(2_000)
         )
         yield from point.rows("memory the store adds (RSS)", "rss_added_mb", "MB")
-        yield from point.rows("on disk", "disk_bytes", "bytes")
+        # Beside mem0 only when its vectors are on disk too (in memory, its disk is its history).
+        persisted = systems.get("mem0", {}).get("persists_vectors", True)
+        yield from point.rows("on disk", "disk_bytes", "bytes", beside_mem0=persisted)
 
 
 def _scale(results: Mapping[str, Any]) -> Iterator[Row]:

@@ -438,6 +438,9 @@ def test_compare_runs_every_system_offline_on_the_same_memories(
     assert first.baseline == systems["mem0"]["sizes"]["40"]["read"]["p50_ms"]
     assert rows[1].name == "  numpy brute force, read p50 @ 40"
     assert rows[1].baseline == first.value
+    assert systems["mem0"]["persists_vectors"] is False
+    disk = next(r for r in rows if r.name.startswith("on disk"))
+    assert disk.baseline is None  # mem0's vectors are in memory: its disk is no comparison
     bulk = [r for r in rows if r.name.startswith("bulk load") and r.target is not None]
     assert [str(r.target) for r in bulk] == [">= 2,000", ">= 2,000"]
 
