@@ -136,6 +136,7 @@ def _compare(results: Mapping[str, Any], axes: Axes) -> None:
     _ticks(axes, every)
     axes.set_yscale("log")
     axes.yaxis.set_major_formatter(_plain())
+    axes.yaxis.set_minor_formatter(_plain())
     axes.set_xlabel("memories in the store")
     axes.set_ylabel("read p50 ms, query embedding included (log scale)")
     axes.set_title(f"Read latency against store size: py-cml, mem0, numpy [{results['embedder']}]")
