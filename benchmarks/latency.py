@@ -169,9 +169,9 @@ def needle_recall(engine: Engine, needles: dict[str, str]) -> dict[str, Any]:
         found = engine.read(TENANT, question, max_results=MAX_RESULTS)
         ids = [str(item.id) for item in found.memories]
         ranks[question] = ids.index(memory_id) + 1 if memory_id in ids else None
-        if engine._vectors is not None and engine.embedder is not None:
+        if engine.backend.vectors is not None and engine.embedder is not None:
             vector = engine.embedder.embed([question])[0]
-            top = [rowid for rowid, _ in engine._vectors.search(vector, TENANT, 5)]
+            top = [rowid for rowid, _ in engine.backend.vectors.search(vector, TENANT, 5)]
             dense_top5 += rowids.get(memory_id) in top
     total = len(ranks)
     return {

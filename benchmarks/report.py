@@ -672,11 +672,22 @@ def _scale(results: Mapping[str, Any]) -> Iterator[Row]:
             "ms",
             target=read_p50_target(n, default["embedder"]),
         )
+        if "approximate_dense_found@5" in default:
+            yield Row(
+                "scale",
+                f"needles in the top 5, approximate dense {at} [{default['embedder']}]",
+                default["approximate_dense_found@5"],
+                "share",
+                default["exact_dense_found@5"],
+                "exact dense",
+            )
         yield Row(
             "scale",
             f"write_batch {at} [{default['embedder']}]",
             default["batch_write_per_s"],
             "memories/s",
+            default.get("model_alone_per_s"),
+            "the model alone (ceiling)" if "model_alone_per_s" in default else "",
             target=at_least(500) if n >= 100_000 else None,
         )
 

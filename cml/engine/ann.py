@@ -47,13 +47,19 @@ class ApproximateIndex:
     absorb_every = 2_048
     #: Rebuilt, with more lists, when the tenant has grown this many times since training.
     regrow = 8
+    #: Lists scanned when only near-identical vectors matter (the repeat check, cosine >= 0.97):
+    #: such a neighbour lies in the query's own list or, near a border, the next one.
+    near_probes = 2
     #: Sample points per list for training (faiss warns below 39).
     _training_points = 40
 
     def __init__(self, index: Any, trained_for: int) -> None:
         self._index = index
         self.trained_for = trained_for
-        self.probes = max(16, index.nlist // 8)
+        # A quarter of the lists: with MiniLM vectors at 100k, an eighth gave a recall@10 of
+        # 0.979 and lost 3 of 18 needles from the top 100 that exact search has; a quarter
+        # gave 0.996 and lost none, at 2.4 ms a query (exact: about 10 ms).
+        self.probes = max(16, index.nlist // 4)
         index.nprobe = self.probes
         #: Changed since it was trained, loaded or saved (saving is skipped otherwise).
         self.changed = True
@@ -106,11 +112,24 @@ class ApproximateIndex:
         # Only a plain array works with the hashtable direct map.
         self._index.remove_ids(faiss.IDSelectorArray(len(ids), faiss.swig_ptr(ids)))
 
-    def search(self, queries: Any, k: int) -> tuple[Any, Any]:
-        """(scores, rowids), each (queries, k), best first; rowid -1 pads a short answer."""
+    def search(self, queries: Any, k: int, *, near: bool = False) -> tuple[Any, Any]:
+        """(scores, rowids), each (queries, k), best first; rowid -1 pads a short answer.
+
+        `near`: only near-identical neighbours matter, so only `near_probes` lists are scanned.
+        """
+        import faiss
         import numpy as np
 
-        scores, rowids = self._index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+        block = np.ascontiguousarray(queries, dtype=np.float32)
+        # On the calling thread only (the setting is per thread): with several readers, OpenMP
+        # workers fight for the same cores. On 2 busy cores one query over 100k vectors took
+        # 8.2 ms on one thread and 11.8 ms on two.
+        faiss.omp_set_num_threads(1)
+        if near:
+            params = faiss.SearchParametersIVF(nprobe=min(self.near_probes, self.probes))
+            scores, rowids = self._index.search(block, k, params=params)
+        else:
+            scores, rowids = self._index.search(block, k)
         return scores, rowids
 
     def save(self, path: Path) -> None:
@@ -123,7 +142,8 @@ class ApproximateIndex:
             os.replace(partial, path)
             self.changed = False
         finally:
-            partial.unlink(missing_ok=True)
+            if partial.is_file():
+                partial.unlink()
 
     @classmethod
     def load(cls, path: Path, dim: int) -> ApproximateIndex | None:
@@ -133,11 +153,15 @@ class ApproximateIndex:
         if not path.is_file():
             return None
         try:
-            index = faiss.extract_index_ivf(faiss.read_index(str(path)))
+            index = faiss.read_index(str(path))
         except (RuntimeError, ValueError):  # faiss reports a damaged file as RuntimeError
             logger.warning("ignoring the damaged vector index %s: it is rebuilt", path)
             return None
-        if index.d != dim or index.metric_type != faiss.METRIC_INNER_PRODUCT:
+        if (
+            not isinstance(index, faiss.IndexIVFFlat)
+            or index.d != dim
+            or index.metric_type != faiss.METRIC_INNER_PRODUCT
+        ):
             return None
         # Trained on about `lists * lists / 4` vectors (see `_lists_for`).
         loaded = cls(index, max(index.nlist * index.nlist // 4, cls.threshold))

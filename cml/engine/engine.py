@@ -99,15 +99,6 @@ class Engine:
     def classifier(self, hook: Callable[[str], str | None] | None) -> None:
         self.writer.classifier = hook
 
-    @property
-    def _vectors(self) -> Any:
-        # Kept for the tests and benchmarks that look at the index directly.
-        return self.backend.vectors
-
-    def _embed(self, texts: Sequence[str]) -> Any:
-        # Kept for the tests and benchmarks that embed a query themselves.
-        return self.backend.embed(texts)
-
     def close(self) -> None:
         self.access.flush(force=True)
         self.backend.save_vectors()

@@ -31,6 +31,8 @@ __all__ = ["VectorIndex"]
 logger = logging.getLogger("cml")
 
 _GROW = 1.5
+# Rows read from SQLite at a time when (re)loading the vectors.
+_LOAD_SLICE = 65_536
 
 
 class _Shelf:
@@ -91,32 +93,45 @@ class VectorIndex:
     def _load(self) -> None:
         np = self._np
         width = self._dim * 4
-        columns: dict[str, tuple[list[int], list[bool], list[bytes]]] = {}
-        for rowid, tenant, active, blob in self._store.execute(
+        # Room for every row of each tenant (an index-only count): no regrowth while loading.
+        shelves = {
+            str(tenant): _Shelf(self._dim, max(int(count), 16))
+            for tenant, count in self._store.execute(
+                "SELECT tenant_id, COUNT(*) FROM memories GROUP BY tenant_id"
+            )
+        }
+        position: dict[int, tuple[str, int]] = {}
+        cursor = self._store.execute(
             "SELECT rowid, tenant_id, status = 'active', embedding FROM memories "
             "WHERE embedding IS NOT NULL"
-        ):
-            if len(blob) != width:
-                continue  # written by another embedder; re-embedding is a separate job
-            found = columns.get(tenant)
-            if found is None:
-                found = columns[tenant] = ([], [], [])
-            found[0].append(rowid)
-            found[1].append(bool(active))
-            found[2].append(blob)
-        shelves: dict[str, _Shelf] = {}
-        position: dict[int, tuple[str, int]] = {}
-        for tenant, (rowids, active, blobs) in columns.items():
-            shelf = shelves[tenant] = _Shelf(self._dim, max(len(rowids), 16))
-            count = len(rowids)
-            # One buffer for the whole tenant: a copy per row would dominate a large reload.
-            shelf.matrix[:count] = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(
-                count, self._dim
-            )
-            shelf.rowids[:count] = rowids
-            shelf.active[:count] = active
-            shelf.size = count
-            position.update((rowid, (tenant, at)) for at, rowid in enumerate(rowids))
+        )
+        # In slices: holding every blob at once would double the memory a large reload needs.
+        while rows := cursor.fetchmany(_LOAD_SLICE):
+            columns: dict[str, tuple[list[int], list[bool], list[bytes]]] = {}
+            for rowid, tenant, active, blob in rows:
+                if len(blob) != width:
+                    continue  # written by another embedder; re-embedding is a separate job
+                found = columns.get(tenant)
+                if found is None:
+                    found = columns[tenant] = ([], [], [])
+                found[0].append(rowid)
+                found[1].append(bool(active))
+                found[2].append(blob)
+            for tenant, (rowids, active, blobs) in columns.items():
+                shelf = shelves.get(tenant)
+                if shelf is None:  # a tenant whose first rows committed after the count
+                    shelf = shelves[tenant] = _Shelf(self._dim)
+                start, count = shelf.size, len(rowids)
+                shelf.reserve(start + count)
+                end = start + count
+                shelf.matrix[start:end] = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(
+                    count, self._dim
+                )
+                shelf.rowids[start:end] = rowids
+                shelf.active[start:end] = active
+                shelf.size = end
+                position.update((rowid, (tenant, start + n)) for n, rowid in enumerate(rowids))
+        shelves = {tenant: shelf for tenant, shelf in shelves.items() if shelf.size}
         # Keep what the approximate indexes already hold: reconcile them with the new rows.
         for tenant, shelf in shelves.items():
             old = self._shelves.get(tenant)
@@ -308,7 +323,7 @@ class VectorIndex:
                 folder.mkdir(exist_ok=True)
                 for tenant, ann in saved:
                     ann.save(folder / _file_name(tenant, self._dim))
-            except OSError:
+            except (OSError, RuntimeError):  # faiss reports a file it cannot write as RuntimeError
                 logger.debug("could not save the vector index beside %s", folder, exc_info=True)
 
     def _saved(self, tenant: str) -> ApproximateIndex | None:
@@ -355,10 +370,13 @@ class VectorIndex:
         allowed: set[int] | None = None,
         *,
         exact: bool = False,
+        near: bool = False,
     ) -> list[list[tuple[int, float]]]:
         """`search` for several queries at once (one matrix product, one index query).
 
         `exact=True` scans every vector even where an approximate index exists (to measure it).
+        `near=True` when only near-identical neighbours matter (the repeat check): the
+        approximate index then scans far fewer of its lists.
         """
         np = self._np
         block = np.asarray(queries, dtype=np.float32).reshape(-1, self._dim)
@@ -368,7 +386,7 @@ class VectorIndex:
             if shelf is None or shelf.size == 0 or k <= 0:
                 return empty
             if shelf.ann is not None and allowed is None and not exact:
-                return self._approximate(shelf, block, k)
+                return self._approximate(shelf, block, k, near)
             size = shelf.size
             mask = shelf.active[:size].copy()
             if allowed is not None:
@@ -382,10 +400,12 @@ class VectorIndex:
             rowids = shelf.rowids[:size].copy()
         return _tops(rowids, scores, min(k, available))
 
-    def _approximate(self, shelf: _Shelf, block: Any, k: int) -> list[list[tuple[int, float]]]:
+    def _approximate(
+        self, shelf: _Shelf, block: Any, k: int, near: bool
+    ) -> list[list[tuple[int, float]]]:
         np = self._np
         assert shelf.ann is not None
-        found_scores, found_rowids = shelf.ann.search(block, k)
+        found_scores, found_rowids = shelf.ann.search(block, k, near=near)
         if shelf.pending:
             positions = np.asarray(shelf.pending, dtype=np.int64)
             positions = positions[shelf.active[positions]]

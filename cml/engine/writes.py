@@ -250,7 +250,7 @@ class Writer:
             return NO_REPEAT
         if neighbours is None:
             vectors.sync(generation(db))
-            neighbours = vectors.search(vector, tenant, _DUPLICATE_CANDIDATES)
+            neighbours = vectors.search_many([vector], tenant, _DUPLICATE_CANDIDATES, near=True)[0]
         # Every close neighbour, not only the nearest: the nearest may be of another namespace,
         # or a different fact, while the true repeat is the second.
         close = {rowid: cosine for rowid, cosine in neighbours if cosine >= NEAR_DUPLICATE_COSINE}
@@ -417,7 +417,7 @@ class Writer:
             offset += len(turn)
         if not turns:
             return {}
-        found = index.search_many(vectors[rows], tenant, _DUPLICATE_CANDIDATES)
+        found = index.search_many(vectors[rows], tenant, _DUPLICATE_CANDIDATES, near=True)
         return dict(zip(turns, found, strict=True))
 
     def write_batch(

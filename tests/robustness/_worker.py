@@ -77,9 +77,9 @@ def probe(db: str) -> None:
             if not query:
                 break
             found = engine.read(TENANT, query, max_results=5)
-            vectors = engine._vectors
+            vectors = engine.backend.vectors
             vectors.sync()
-            hits = vectors.search(engine._embed([query])[0], TENANT, 5)
+            hits = vectors.search(engine.backend.embed([query])[0], TENANT, 5)
             ids = [
                 engine.store.execute(
                     "SELECT id FROM memories WHERE rowid = ?", (rowid,)

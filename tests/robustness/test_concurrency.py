@@ -65,7 +65,7 @@ def test_eight_threads_write_one_engine(tmp_path: Path, embedder: str) -> None:
     if embedder == "tiny":
         # The in-memory vector index agrees with the table: each memory is its own nearest
         # neighbour, found by the vector search alone.
-        vectors = engine._vectors
+        vectors = engine.backend.vectors
         vectors.sync()
         rowids = {
             text: rowid for rowid, text in engine.store.execute("SELECT rowid, text FROM memories")
@@ -211,7 +211,7 @@ def test_vector_index_notices_a_write_committed_just_after_its_own(tmp_path: Pat
     a.store.write = write_then_interleave  # type: ignore[method-assign]
     a.write(TENANT, "Hedgehogs hibernate under the woodpile.")
     a.store.write = original  # type: ignore[method-assign]
-    vectors = a._vectors
+    vectors = a.backend.vectors
     vectors.sync()
     hits = vectors.search(tiny_embed([other])[0], TENANT, 1)
     row = a.store.execute("SELECT id FROM memories WHERE rowid = ?", (hits[0][0],)).fetchone()

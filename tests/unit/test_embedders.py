@@ -116,3 +116,12 @@ def test_none_means_lexical_without_a_warning() -> None:
 def test_unknown_embedder_spec_is_a_type_error() -> None:
     with pytest.raises(TypeError, match="embedder must be"):
         embedders.resolve_embedder(42)
+
+
+def test_the_onnx_model_threads_do_not_spin_between_calls() -> None:
+    default = embedders.default_embedder()
+    assert isinstance(default, embedders.OnnxMiniLMEmbedder)
+    options = default._session.get_session_options()
+    # Spinning workers kept a second core busy between reads (31.6 ms of CPU for a 15.7 ms read).
+    for pool in ("intra", "inter"):
+        assert options.get_session_config_entry(f"session.{pool}_op.allow_spinning") == "0"
