@@ -18,6 +18,7 @@ from typing import Any
 
 from . import (
     batch,
+    compare,
     concurrency,
     imports,
     isolation,
@@ -41,28 +42,13 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "concurrency": lambda args: concurrency.run(),
     "throughput": lambda args: throughput.run(),
     "latency": lambda args: latency.run(sizes=args.sizes),
+    "compare": lambda args: compare.run(sizes=args.compare_sizes),
     "locomo": lambda args: locomo.run(sensitivity=not args.no_sensitivity),
     "streaming": lambda args: streaming.run(),
     "isolation": lambda args: isolation.run(),
     "quality": lambda args: quality.run(),
     "scale": lambda args: scale.run(sizes=args.scale_sizes),
 }
-# Sections whose rows their own module builds (report.SECTIONS knows the others).
-OWN_ROWS: dict[str, Callable[[dict[str, Any]], list[report.Row]]] = {"scale": scale.rows}
-
-
-def _rows(name: str, section: dict[str, Any]) -> list[report.Row]:
-    if name in OWN_ROWS:
-        return OWN_ROWS[name](section)
-    return report.section_rows(name, section)
-
-
-def _table(sections: dict[str, Any]) -> str:
-    """report.table, then the rows of the sections that build their own."""
-    table = report.table({n: s for n, s in sections.items() if n not in OWN_ROWS})
-    own = [row for n, s in sections.items() if n in OWN_ROWS for row in _rows(n, s)]
-    lines = [f"{r.benchmark}  {r.name}  {report.fmt(r.value)} {r.unit}".rstrip() for r in own]
-    return "\n".join([table, *lines]) if lines else table
 
 
 def _plots(results: dict[str, Any], folder: Path) -> None:
@@ -93,6 +79,13 @@ def main(argv: list[str] | None = None) -> int:
         help="store sizes for the latency benchmark",
     )
     parser.add_argument(
+        "--compare-sizes",
+        type=int,
+        nargs="+",
+        default=list(compare.SIZES),
+        help="store sizes for the comparison with mem0 and numpy",
+    )
+    parser.add_argument(
         "--scale-sizes",
         type=int,
         nargs="+",
@@ -121,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError:
             results = {}
     if args.table_only:
-        print(_table({n: results[n] for n in names if n in results}))
+        print(report.table({n: results[n] for n in names if n in results}))
         _plots(results, out.parent)
         return 0
     ran: dict[str, Any] = {}
@@ -133,12 +126,12 @@ def main(argv: list[str] | None = None) -> int:
         section["seconds"] = round(time.perf_counter() - started, 1)
         section["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         section["machine"] = machine()
-        section["rows"] = [row.as_dict() for row in _rows(name, section)]
+        section["rows"] = [row.as_dict() for row in report.section_rows(name, section)]
         print(f"[bench] {name}: {section['seconds']:.0f} s", file=sys.stderr, flush=True)
         ran[name] = results[name] = section
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
-    print(_table(ran))
+    print(report.table(ran))
     print(f"\nresults: {out}")
     _plots(results, out.parent)
     print(f"total: {time.perf_counter() - run_started:.0f} s")

@@ -14,6 +14,37 @@ from typing import Any
 
 Value = float | int | str | None
 
+#: The default embedder's name in results (latency, compare): its targets differ from a cheap one's.
+DEFAULT_EMBEDDER = "all-MiniLM-L6-v2-int8"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A figure's target from the performance issue: the value (or the ratio) at most, or at
+    least, `bound`."""
+
+    bound: float
+    at_most: bool = True
+    of_ratio: bool = False
+
+    def met(self, row: Row) -> bool | None:
+        figure = row.ratio if self.of_ratio else row.value
+        if not _number(figure):
+            return None
+        return float(figure) <= self.bound if self.at_most else float(figure) >= self.bound  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        sign = "<=" if self.at_most else ">="
+        return f"{sign} x{self.bound:g}" if self.of_ratio else f"{sign} {fmt(self.bound)}"
+
+
+def at_most(bound: float, *, ratio: bool = False) -> Target:
+    return Target(bound, at_most=True, of_ratio=ratio)
+
+
+def at_least(bound: float) -> Target:
+    return Target(bound, at_most=False)
+
 
 @dataclass(frozen=True)
 class Row:
@@ -26,6 +57,8 @@ class Row:
     baseline_is: str = ""
     #: Set when the ratio is not value / baseline (a composite figure compares one of its parts).
     ratio_of: float | None = None
+    #: The performance issue's target for this figure, when it sets one.
+    target: Target | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -44,6 +77,8 @@ class Row:
             "baseline": self.baseline,
             "baseline_is": self.baseline_is,
             "ratio": None if ratio is None else round(ratio, 4),
+            "target": None if self.target is None else str(self.target),
+            "met": None if self.target is None else self.target.met(self),
         }
 
 
@@ -79,6 +114,26 @@ def _at(size: Any) -> str:
     return f"@ {int(size):,}"
 
 
+# -- the issue's targets -----------------------------------------------------------------------
+
+
+def read_p50_target(size: int, embedder: str) -> Target | None:
+    """Reads at 100,000 memories: p50 <= 15 ms with the default embedder, <= 10 ms with a cheap
+    one; at 1,000,000: p50 <= 30 ms."""
+    if size >= 1_000_000:
+        return at_most(30)
+    if size >= 100_000:
+        return at_most(15 if embedder == DEFAULT_EMBEDDER else 10)
+    return None
+
+
+def read_p95_target(size: int, embedder: str) -> Target | None:
+    """Reads at 100,000 memories with a cheap embedder: p95 <= 25 ms."""
+    if 100_000 <= size < 1_000_000 and embedder != DEFAULT_EMBEDDER:
+        return at_most(25)
+    return None
+
+
 # -- sections ------------------------------------------------------------------------------------
 
 
@@ -92,6 +147,7 @@ def _imports(results: Mapping[str, Any]) -> Iterator[Row]:
         "ms",
         httpx["seconds_median"] * 1000,
         "import httpx",
+        target=at_most(2, ratio=True),
     )
     yield Row(
         "imports",
@@ -122,6 +178,7 @@ def _overhead(results: Mapping[str, Any]) -> Iterator[Row]:
             "ms/call",
             baseline["p50_ms"],
             entry.get("baseline_is", "baseline"),
+            target=at_most(1.3, ratio=True) if key.startswith("embedded") else None,
         )
         if "client_cpu" in entry:  # results written before CPU was measured have none
             yield Row(
@@ -225,8 +282,15 @@ def _latency(results: Mapping[str, Any]) -> Iterator[Row]:
             "ms",
             first["read"]["p50_ms"] if later else None,
             _at(sizes[0]) if later else "",
+            target=read_p50_target(int(size), name),
         )
-        yield Row("latency", f"Engine.read p95 {at}", read["p95_ms"], "ms")
+        yield Row(
+            "latency",
+            f"Engine.read p95 {at}",
+            read["p95_ms"],
+            "ms",
+            target=read_p95_target(int(size), name),
+        )
         if "query_embedding" in entry:
             yield Row(
                 "latency",
@@ -475,6 +539,159 @@ def _quality(results: Mapping[str, Any]) -> Iterator[Row]:
         )
 
 
+@dataclass(frozen=True)
+class _AtSize:
+    """One store size of the comparison: each system's figures there (None when not run)."""
+
+    size: int
+    embedder: str
+    ours: Mapping[str, Any]
+    mem0: Mapping[str, Any] | None
+    numpy: Mapping[str, Any] | None
+
+    def rows(
+        self,
+        label: str,
+        key: str,
+        unit: str,
+        target: Target | None = None,
+        *,
+        beside_mem0: bool = True,
+    ) -> Iterator[Row]:
+        """py-cml's figure beside mem0's, with its target; then numpy's beside py-cml's."""
+        at = _at(self.size)
+        mem0 = self.mem0 if beside_mem0 else None
+        yield Row(
+            "compare",
+            f"{label} {at} [py-cml, {self.embedder}]",
+            _figure(self.ours, key),
+            unit,
+            _figure(mem0, key),
+            "mem0" if mem0 is not None else "",
+            target=target,
+        )
+        if self.numpy is not None:
+            yield Row(
+                "compare",
+                f"  numpy brute force, {label} {at}",
+                _figure(self.numpy, key),
+                unit,
+                _figure(self.ours, key),
+                "py-cml",
+            )
+
+
+def _figure(entry: Mapping[str, Any] | None, key: str) -> Any:
+    """`entry[key]`, where "read.p50_ms" reaches into `entry["read"]`."""
+    if entry is None:
+        return None
+    found: Any = entry
+    for part in key.split("."):
+        found = found[part]
+    return found
+
+
+def _compare(results: Mapping[str, Any]) -> Iterator[Row]:
+    """py-cml beside mem0 (the baseline) and the issue's targets, numpy beside py-cml."""
+    systems = results["by_system"]
+    if "py-cml" not in systems:
+        return
+    name = results["embedder"]
+    for size in sorted(systems["py-cml"]["sizes"], key=int):
+        n = int(size)
+        point = _AtSize(
+            n,
+            name,
+            systems["py-cml"]["sizes"][size],
+            systems.get("mem0", {}).get("sizes", {}).get(size),
+            systems.get("numpy", {}).get("sizes", {}).get(size),
+        )
+        yield from point.rows("read p50", "read.p50_ms", "ms", read_p50_target(n, name))
+        yield from point.rows("read p95", "read.p95_ms", "ms", read_p95_target(n, name))
+        batch_target = at_least(500) if n >= 100_000 and name == DEFAULT_EMBEDDER else None
+        yield from point.rows("batch_write", "batch_write_per_s", "memories/s", batch_target)
+        yield from point.rows(
+            "bulk load, no embedding", "bulk_load_per_s", "memories/s", at_least(2_000)
+        )
+        yield from point.rows("memory the store adds (RSS)", "rss_added_mb", "MB")
+        # Beside mem0 only when its vectors are on disk too (in memory, its disk is its history).
+        persisted = systems.get("mem0", {}).get("persists_vectors", True)
+        yield from point.rows("on disk", "disk_bytes", "bytes", beside_mem0=persisted)
+
+
+def _scale(results: Mapping[str, Any]) -> Iterator[Row]:
+    """scale.py: the store grown to 1,000,000 memories with a cheap embedder, then the default
+    embedder's reads and batch writes at 100,000."""
+    found = results.get("bulk", {})
+    name = found.get("embedder", "")
+    for goal, stretch in sorted(found.get("stretches", {}).items(), key=lambda kv: int(kv[0])):
+        yield Row(
+            "scale",
+            f"write_batch, no model [{name}] {_at(goal)}",
+            stretch["memories_per_s"],
+            "memories/s",
+            target=at_least(2_000),
+        )
+    for size, entry in sorted(found.get("sizes", {}).items(), key=lambda kv: int(kv[0])):
+        at, n = _at(size), int(size)
+        read = entry["read"]
+        yield Row(
+            "scale",
+            f"read p50 {at} [{name}]",
+            read["p50_ms"],
+            "ms",
+            target=read_p50_target(n, name),
+        )
+        yield Row("scale", f"read p95 {at}", read["p95_ms"], "ms", target=read_p95_target(n, name))
+        yield Row(
+            "scale",
+            f"recall@10 of the vector index vs exact {at}",
+            entry["recall_at_10"],
+            "share",
+            target=at_least(0.98),
+        )
+        yield Row(
+            "scale",
+            f"needles in the top 5, approximate dense {at}",
+            entry["approximate_dense_found@5"],
+            "share",
+            entry["exact_dense_found@5"],
+            "exact dense",
+        )
+        yield Row("scale", f"on disk {at}", round(entry["file_bytes"] / 1_048_576, 1), "MB")
+        yield Row("scale", f"peak RSS {at}", entry.get("peak_rss_mb"), "MB")
+    if "reopen_first_read_seconds" in found:
+        yield Row("scale", "reopen + first read", found["reopen_first_read_seconds"], "s")
+    default = results.get("default_embedder")
+    if default:
+        at, n = _at(default["memories"]), int(default["memories"])
+        yield Row(
+            "scale",
+            f"read p50 {at} [{default['embedder']}]",
+            default["read"]["p50_ms"],
+            "ms",
+            target=read_p50_target(n, default["embedder"]),
+        )
+        if "approximate_dense_found@5" in default:
+            yield Row(
+                "scale",
+                f"needles in the top 5, approximate dense {at} [{default['embedder']}]",
+                default["approximate_dense_found@5"],
+                "share",
+                default["exact_dense_found@5"],
+                "exact dense",
+            )
+        yield Row(
+            "scale",
+            f"write_batch {at} [{default['embedder']}]",
+            default["batch_write_per_s"],
+            "memories/s",
+            default.get("model_alone_per_s"),
+            "the model alone (ceiling)" if "model_alone_per_s" in default else "",
+            target=at_least(500) if n >= 100_000 else None,
+        )
+
+
 #: Section builders, in the order of the table.
 SECTIONS: dict[str, Callable[[Mapping[str, Any]], Iterator[Row]]] = {
     "imports": _imports,
@@ -483,6 +700,8 @@ SECTIONS: dict[str, Callable[[Mapping[str, Any]], Iterator[Row]]] = {
     "concurrency": _concurrency,
     "throughput": _throughput,
     "latency": _latency,
+    "compare": _compare,
+    "scale": _scale,
     "locomo": _locomo,
     "streaming": _streaming,
     "isolation": _isolation,
@@ -502,8 +721,15 @@ def rows(results: Mapping[str, Any]) -> list[Row]:
     return out
 
 
+def _verdict(row: Row) -> str:
+    if row.target is None:
+        return ""
+    met = row.target.met(row)
+    return f"{row.target} {'-' if met is None else 'met' if met else 'MISSED'}"
+
+
 def table(results: Mapping[str, Any]) -> str:
-    header = ("benchmark", "figure", "value", "unit", "baseline", "ratio")
+    header = ("benchmark", "figure", "value", "unit", "baseline", "ratio", "target")
     cells = [
         (
             r.benchmark,
@@ -512,6 +738,7 @@ def table(results: Mapping[str, Any]) -> str:
             r.unit,
             f"{fmt(r.baseline)} {r.baseline_is}" if r.baseline is not None else "",
             _ratio(r.ratio),
+            _verdict(r),
         )
         for r in rows(results)
     ]

@@ -18,7 +18,7 @@ import hashlib
 import re
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,19 +27,12 @@ from cml.engine.engine import Engine
 
 from . import latency, synthetic
 from ._common import resolve, results_dir, summary_ms
-from .report import Row
 
 SIZES = (100_000, 1_000_000)
 STRETCHES = (1_000, 10_000, 100_000, 1_000_000)
 BATCH = 500
 READS = 200
 TENANT = "scale"
-#: The issue's targets, each row names its own.
-AIM_READ_P50_MS = {100_000: 10.0, 1_000_000: 30.0}
-AIM_READ_P95_MS = {100_000: 25.0}
-AIM_BULK_PER_S = 2_000.0
-AIM_RECALL_AT_10 = 0.98
-AIM_DEFAULT_BATCH_PER_S = 500.0
 
 
 class HashingEmbedder:
@@ -273,62 +266,3 @@ def run(*, sizes: Sequence[int] = SIZES, default_too: bool = True) -> dict[str, 
     if default_too:
         report["default_embedder"] = batch_write_default()
     return report
-
-
-def rows(section: Mapping[str, Any]) -> list[Row]:
-    """The table rows of a scale run; each names its target (the issue's) in brackets."""
-    out: list[Row] = []
-
-    def row(name: str, value: Any, unit: str, target: str) -> None:
-        out.append(Row("scale", f"{name} [{target}]", value, unit))
-
-    found = section.get("bulk", {})
-    for goal, stretch in found.get("stretches", {}).items():
-        row(
-            f"write_batch ({found['embedder']}) @ {int(goal):,}",
-            stretch["memories_per_s"],
-            "memories/s",
-            f">= {AIM_BULK_PER_S:,.0f}",
-        )
-    for size, entry in found.get("sizes", {}).items():
-        at = f"@ {int(size):,}"
-        aim = AIM_READ_P50_MS.get(int(size), AIM_READ_P50_MS[max(AIM_READ_P50_MS)])
-        row(f"read p50 {at}", entry["read"]["p50_ms"], "ms", f"<= {aim:g}")
-        if int(size) in AIM_READ_P95_MS:
-            row(
-                f"read p95 {at}",
-                entry["read"]["p95_ms"],
-                "ms",
-                f"<= {AIM_READ_P95_MS[int(size)]:g}",
-            )
-        row(f"recall@10 vs exact {at}", entry["recall_at_10"], "", f">= {AIM_RECALL_AT_10}")
-        row(
-            f"needles in top 5, approximate dense {at}",
-            entry["approximate_dense_found@5"],
-            "",
-            f">= exact dense {entry['exact_dense_found@5']}",
-        )
-        row(f"disk {at}", round(entry["file_bytes"] / 1_048_576, 1), "MB", "reported")
-        row(f"peak RSS {at}", entry.get("peak_rss_mb"), "MB", "reported")
-    if "reopen_first_read_seconds" in found:
-        row("reopen + first read", found["reopen_first_read_seconds"], "s", "reported")
-    default = section.get("default_embedder")
-    if default:
-        at = f"{default['embedder']} @ {default['memories']:,}"
-        row(f"read p50, {at}", default["read"]["p50_ms"], "ms", "<= 15")
-        if "approximate_dense_found@5" in default:
-            row(
-                f"needles in top 5, approximate dense, {at}",
-                default["approximate_dense_found@5"],
-                "",
-                f">= exact dense {default['exact_dense_found@5']}",
-            )
-        row(
-            f"write_batch, {at}",
-            default["batch_write_per_s"],
-            "memories/s",
-            f">= {AIM_DEFAULT_BATCH_PER_S:g}",
-        )
-        if "model_alone_per_s" in default:
-            row(f"embedding alone, {at}", default["model_alone_per_s"], "texts/s", "ceiling")
-    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -14,17 +15,28 @@ __all__ = ["jsonable"]
 
 # `error` is set only on batch results, which report it in their own shape.
 _SKIPPED_FIELDS = frozenset({"error"})
+# Exactly these types (not subclasses: a str enum is an enum) are JSON as they are.
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+
+
+@functools.cache
+def _fields(kind: type) -> tuple[str, ...] | None:
+    """The field names of a model class, in order; None for any other type. Cached: a read
+    answer holds hundreds of values of a handful of types."""
+    if not attrs.has(kind):
+        return None
+    return tuple(f.name for f in attrs.fields(kind) if f.name not in _SKIPPED_FIELDS)
 
 
 def jsonable(value: Any) -> Any:
     """`value` with models as objects keyed by field name, datetimes as ISO 8601 in UTC, UUIDs
     and enums as their text; mappings and sequences converted item by item."""
-    if attrs.has(type(value)):
-        return {
-            field.name: jsonable(getattr(value, field.name))
-            for field in attrs.fields(type(value))
-            if field.name not in _SKIPPED_FIELDS
-        }
+    kind: type = type(value)
+    if kind in _AS_IS:
+        return value
+    names = _fields(kind)
+    if names is not None:
+        return {name: jsonable(getattr(value, name)) for name in names}
     if isinstance(value, enum.Enum):
         return jsonable(value.value)
     if isinstance(value, datetime):

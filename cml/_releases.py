@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import sys
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -126,7 +127,8 @@ def unset_types() -> tuple[type, ...]:
 
 
 def _module(name: str) -> ModuleType:
-    return importlib.import_module(name)
+    # Every call asks for a few modules: one already imported is a dictionary lookup away.
+    return sys.modules.get(name) or importlib.import_module(name)
 
 
 @cache

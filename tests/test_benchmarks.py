@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import json
 import re
+import socket
 import sys
 import tempfile
 import time
@@ -30,6 +31,7 @@ from benchmarks import (  # noqa: E402
 )
 from benchmarks import (  # noqa: E402
     batch,
+    compare,
     concurrency,
     imports,
     isolation,
@@ -396,7 +398,99 @@ def test_streaming_figures_reach_the_table(streaming_result: dict[str, Any]) -> 
     assert rows[0].ratio is not None
 
 
-# -- scale ---------------------------------------------------------------------------------------
+# -- py-cml beside mem0 and numpy ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def compare_result(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return compare.run(
+        sizes=(40, 120),
+        embedder=HashingEmbedder(),
+        reads=6,
+        batch=5,
+        cache=tmp_path_factory.mktemp("compare-vectors"),
+    )
+
+
+def test_compare_runs_every_system_offline_on_the_same_memories(
+    compare_result: dict[str, Any],
+) -> None:
+    """mem0 among them: its Memory in a child process with every non-loopback connection
+    refused, so an OpenAI, Qdrant Cloud or telemetry call would have failed the run."""
+    systems = compare_result["by_system"]
+    assert list(systems) == list(compare.SYSTEMS)
+    for system, entry in systems.items():
+        assert entry["embedder"] == "hashing-test"
+        assert set(entry["sizes"]) == {"40", "120"}
+        # Every bulk row and every batch-written memory is there (none merged: all distinct).
+        assert entry["stored"] == 120 + 2 * 5, system
+        for figures in entry["sizes"].values():
+            assert figures["read"]["n"] == 6
+            assert 0.0 < figures["read"]["p50_ms"] <= figures["read"]["p95_ms"]
+            assert figures["results_per_read"] == compare.MAX_RESULTS
+            assert figures["batch_write_per_s"] > 0
+            assert figures["bulk_load_per_s"] > 0
+            assert figures["disk_bytes"] > 0
+    rows = report.rows({"compare": compare_result})
+    first = rows[0]
+    assert first.name == "read p50 @ 40 [py-cml, hashing-test]"
+    assert first.baseline_is == "mem0"
+    assert first.baseline == systems["mem0"]["sizes"]["40"]["read"]["p50_ms"]
+    assert rows[1].name == "  numpy brute force, read p50 @ 40"
+    assert rows[1].baseline == first.value
+    assert systems["mem0"]["persists_vectors"] is False
+    disk = next(r for r in rows if r.name.startswith("on disk"))
+    assert disk.baseline is None  # mem0's vectors are in memory: its disk is no comparison
+    bulk = [r for r in rows if r.name.startswith("bulk load") and r.target is not None]
+    assert [str(r.target) for r in bulk] == [">= 2,000", ">= 2,000"]
+
+
+def test_benchmark_children_stay_offline() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as server, compare.loopback_only():
+        port = server.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            pass  # loopback is allowed
+        with pytest.raises(ConnectionRefusedError, match="stay offline"):
+            socket.create_connection(("192.0.2.1", 80), timeout=5)  # TEST-NET: never routed
+    assert socket.socket.connect.__name__ == "connect"  # restored afterwards
+    assert "benchmarks" not in getattr(socket.socket.connect, "__module__", "")
+
+
+def test_targets_say_met_or_missed() -> None:
+    faster = report.Row("overhead", "embedded read", 1.2, "ms", 1.0, "Engine.read")
+    slower = report.Row("overhead", "embedded write", 1.5, "ms", 1.0, "Engine.write")
+    bound = report.at_most(1.3, ratio=True)
+    assert bound.met(dataclasses.replace(faster, target=bound)) is True
+    assert bound.met(dataclasses.replace(slower, target=bound)) is False
+    assert report.at_least(500).met(report.Row("c", "batch", 499.0)) is False
+    assert report.at_least(500).met(report.Row("c", "batch", 500.0)) is True
+    assert report.at_most(15).met(report.Row("c", "read", "n/a")) is None
+    # The issue's read targets: by size, and by embedder at 100,000.
+    assert report.read_p50_target(10_000, report.DEFAULT_EMBEDDER) is None
+    assert str(report.read_p50_target(100_000, report.DEFAULT_EMBEDDER)) == "<= 15"
+    assert str(report.read_p50_target(100_000, "hashing-test")) == "<= 10"
+    assert str(report.read_p50_target(1_000_000, report.DEFAULT_EMBEDDER)) == "<= 30"
+    assert str(report.read_p95_target(100_000, "hashing-test")) == "<= 25"
+    text = report.table(
+        {
+            "overhead": {
+                key: {
+                    "what": key,
+                    "baseline_is": "engine",
+                    "client": {"p50_ms": 1.5 if key == "embedded_write" else 1.2},
+                    "baseline": {"p50_ms": 1.0},
+                }
+                for key in ("http_write", "http_read", "embedded_write", "embedded_read")
+            }
+        }
+    )
+    lines = {line.split()[1]: line for line in text.splitlines()[2:]}
+    assert lines["embedded_write:"].endswith("<= x1.3 MISSED")
+    assert lines["embedded_read:"].endswith("<= x1.3 met")
+    assert lines["http_read:"].endswith("x1.20")  # no target for client mode
+
+
+# -- scale: the store grown (rows with the issue's targets) ------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -427,10 +521,37 @@ def test_scale_harness_measures_rates_reads_recall_and_memory(
     assert entry["file_bytes"] > 0
     assert entry["peak_rss_mb"] >= entry["rss_mb"] > 0
     assert bulk["reopen_first_read_seconds"] > 0
-    names = [row.name for row in scale.rows(scale_result)]
-    assert "read p50 @ 2,500 [<= 30]" in names
-    assert "recall@10 vs exact @ 2,500 [>= 0.98]" in names
-    assert all("[" in name for name in names)  # every row names its target
+
+
+def test_scale_rows_carry_the_issues_targets(scale_result: dict[str, Any]) -> None:
+    found = scale_result["bulk"]
+    rows = {row.name: row for row in report.rows({"scale": scale_result})}
+    bulk = rows["write_batch, no model [hashing-384] @ 2,500"]
+    assert bulk.value == found["stretches"]["2500"]["memories_per_s"]
+    assert str(bulk.target) == ">= 2,000"
+    recall = rows["recall@10 of the vector index vs exact @ 2,500"]
+    assert str(recall.target) == ">= 0.980"
+    assert recall.value == found["sizes"]["2500"]["recall_at_10"]
+    assert rows["read p50 @ 2,500 [hashing-384]"].target is None  # below the sizes it names
+    at_scale = {"bulk": {**found, "sizes": {"1000000": found["sizes"]["2500"]}}}
+    read = {r.name: r for r in report.rows({"scale": at_scale})}[
+        "read p50 @ 1,000,000 [hashing-384]"
+    ]
+    assert str(read.target) == "<= 30"
+    default = {
+        "default_embedder": {
+            "embedder": report.DEFAULT_EMBEDDER,
+            "memories": 100_000,
+            "read": {"p50_ms": 14.0},
+            "batch_write_per_s": 450.0,
+            "model_alone_per_s": 600.0,
+            "approximate_dense_found@5": 0.95,
+            "exact_dense_found@5": 1.0,
+        }
+    }
+    verdicts = [report.table({"scale": default}).splitlines()[i] for i in (2, 4)]
+    assert verdicts[0].endswith("<= 15 met")
+    assert verdicts[1].endswith(">= 500 MISSED")
 
 
 def test_main_prints_the_scale_rows(
@@ -443,10 +564,10 @@ def test_main_prints_the_scale_rows(
     out = tmp_path / "results.json"
     assert bench_main.main(["scale", "--out", str(out)]) == 0
     written = json.loads(out.read_text(encoding="utf-8"))
-    assert [row["name"] for row in written["scale"]["rows"]] == [
-        row.name for row in scale.rows(scale_result)
-    ]
-    assert "recall@10 vs exact @ 2,500" in capsys.readouterr().out
+    assert written["scale"]["rows"] == json.loads(
+        json.dumps([row.as_dict() for row in report.rows({"scale": scale_result})])
+    )
+    assert "recall@10 of the vector index vs exact @ 2,500" in capsys.readouterr().out
 
 
 # -- the one table, the JSON and the plots -------------------------------------------------------
@@ -457,7 +578,16 @@ def every_section(request: pytest.FixtureRequest) -> dict[str, Any]:
     """One tiny result of every benchmark (those other tests made, and the cheap rest)."""
     made = {
         name: request.getfixturevalue(f"{name}_result")
-        for name in ("imports", "overhead", "batch", "concurrency", "latency", "streaming")
+        for name in (
+            "imports",
+            "overhead",
+            "batch",
+            "concurrency",
+            "latency",
+            "compare",
+            "scale",
+            "streaming",
+        )
     }
     conversations = locomo.parse([_sample()])
     locomo_result = {
@@ -489,12 +619,23 @@ def test_one_table_has_a_row_shape_for_every_section(every_section: dict[str, An
     assert {r.benchmark for r in rows} == set(report.SECTIONS)
     for row in rows:
         entry = row.as_dict()
-        assert set(entry) == {"name", "value", "unit", "baseline", "baseline_is", "ratio"}
+        assert set(entry) == {
+            "name",
+            "value",
+            "unit",
+            "baseline",
+            "baseline_is",
+            "ratio",
+            "target",
+            "met",
+        }
+        assert (entry["target"] is None) is (entry["met"] is None)
         if row.baseline is not None:
             assert row.baseline_is, row.name  # a baseline always says what it is
     text = report.table(every_section)
     header = text.splitlines()[0].split()
-    assert header == ["benchmark", "figure", "value", "unit", "baseline", "ratio"]
+    assert header == ["benchmark", "figure", "value", "unit", "baseline", "ratio", "target"]
+    assert any(row.target is not None for row in rows)
     assert len(text.splitlines()) == 2 + len(rows) + len(report.SECTIONS) - 1  # + rules
 
 
@@ -521,7 +662,13 @@ def test_main_writes_rows_into_the_json_and_keeps_other_sections(
 def test_plots_are_pngs_of_the_results(every_section: dict[str, Any], tmp_path: Path) -> None:
     drawn = plots.write(every_section, tmp_path)
     assert isinstance(drawn, list)
-    assert sorted(p.name for p in drawn) == ["batch.png", "concurrency.png", "latency.png"]
+    assert sorted(p.name for p in drawn) == [
+        "batch.png",
+        "compare.png",
+        "concurrency.png",
+        "latency.png",
+        "scale.png",
+    ]
     for path in drawn:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

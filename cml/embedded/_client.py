@@ -6,6 +6,7 @@ They are the HTTP clients with an in-process transport in place of the network (
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -16,20 +17,21 @@ import httpx
 from .._async_client import AsyncCognitiveMemoryLayer
 from .._client import CognitiveMemoryLayer
 from .._config import CMLConfig
-from .._constants import DEFAULT_TENANT_ID
+from .._constants import DEFAULT_TENANT_ID, IDEMPOTENCY_HEADER
 from .._exceptions import ConfigurationError
 from .._releases import DEFAULT_RELEASE
 from ..embedded_config import EmbeddedConfig, check_upstream_arguments, embedded_options
 from ..engine.engine import Engine
 from ..models import MemoryType, ReadResponse, ResponseFormat
-from ..server._api import Api
+from ..server._api import Api, Reply, Request
 from ..server._routes import handlers
-from ..server._transport import AsyncInProcessTransport, InProcessTransport
+from ..server._transport import AsyncInProcessTransport, InProcessTransport, in_process_request
 
 __all__ = ["AsyncEmbeddedCognitiveMemoryLayer", "EmbeddedCognitiveMemoryLayer"]
 
 _HOST = "embedded.cml.local"
 _LOCAL = f"http://{_HOST}"
+_RETRY_KEY = IDEMPOTENCY_HEADER.lower()
 
 
 def _config(tenant_id: str | None, api_version: str | None) -> CMLConfig:
@@ -51,6 +53,46 @@ def _api(engine: Engine, config: CMLConfig) -> Api:
         allowed_hosts=[_HOST],
         api_version=config.api_version,
     )
+
+
+def _in_process(args: Mapping[str, Any]) -> Request:
+    """The request of a call's arguments, for `Api.handle` in this process.
+
+    Its `Idempotency-Key` is left out: the client adds one so that a retry after a lost
+    connection is stored once, and in this process there is no connection to lose and no retry
+    (`max_retries=0`). Keyed, every write would also record its answer in the database.
+    """
+    headers = {k: v for k, v in args["headers"].items() if k.lower() != _RETRY_KEY}
+    return in_process_request(
+        args["method"], args["url"], headers, args.get("content"), args.get("params")
+    )
+
+
+class _Answer(httpx.Response):
+    """An in-process reply as the httpx response the client reads; the request it answers is
+    built only when asked for (an error message names it), not on every call."""
+
+    def __init__(self, reply: Reply, args: Mapping[str, Any]) -> None:
+        body = reply.body if isinstance(reply.body, bytes) else b"".join(reply.body)
+        headers = {**reply.headers, "Content-Type": reply.media_type}
+        # Given as a stream, httpx does not read the body through its decoders: it is whole
+        # already, and set as what `read()` would have gathered.
+        super().__init__(reply.status, headers=headers, stream=httpx.ByteStream(body))
+        self._content = body
+        self._args = args
+
+    @property
+    def request(self) -> httpx.Request:
+        if self._request is None:
+            args = self._args
+            self._request = httpx.Request(
+                args["method"], args["url"], headers=args["headers"], content=args.get("content")
+            )
+        return self._request
+
+    @request.setter
+    def request(self, value: httpx.Request) -> None:
+        self._request = value
 
 
 def _from_config(
@@ -164,9 +206,19 @@ class EmbeddedCognitiveMemoryLayer(CognitiveMemoryLayer):
                 "models_dir": models_dir,
             },
         )
-        transport = InProcessTransport(_api(self.engine, settings))
-        super().__init__(config=settings, http_client=httpx.Client(transport=transport))
+        self._transport = InProcessTransport(_api(self.engine, settings))
+        super().__init__(config=settings, http_client=httpx.Client(transport=self._transport))
         self._owns_http = True
+
+    def _send_raw(self, args: dict[str, Any], *, stream: bool = False) -> httpx.Response:
+        if stream:  # a read stream is answered chunk by chunk, through httpx
+            return super()._send_raw(args, stream=True)
+        started = time.perf_counter()
+        response = _Answer(self._transport.answer(_in_process(args)), args)
+        self._log(args, response, time.perf_counter() - started, 0)
+        if response.status_code >= 400:
+            raise self._status_error(response)
+        return response
 
     # Upstream's embedded client was async-only: `async with` on this one gets told what to use
     # instead of Python's bare "does not support the asynchronous context manager protocol".
@@ -222,9 +274,19 @@ class AsyncEmbeddedCognitiveMemoryLayer(AsyncCognitiveMemoryLayer):
                 "models_dir": models_dir,
             },
         )
-        transport = AsyncInProcessTransport(_api(self.engine, settings))
-        super().__init__(config=settings, http_client=httpx.AsyncClient(transport=transport))
+        self._transport = AsyncInProcessTransport(_api(self.engine, settings))
+        super().__init__(config=settings, http_client=httpx.AsyncClient(transport=self._transport))
         self._owns_http = True
+
+    async def _send_raw(self, args: dict[str, Any], *, stream: bool = False) -> httpx.Response:
+        if stream:  # a read stream is answered chunk by chunk, through httpx
+            return await super()._send_raw(args, stream=True)
+        started = time.perf_counter()
+        response = _Answer(await self._transport.answer(_in_process(args)), args)
+        self._log(args, response, time.perf_counter() - started, 0)
+        if response.status_code >= 400:
+            raise self._status_error(response)
+        return response
 
     async def read(
         self,

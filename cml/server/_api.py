@@ -159,6 +159,7 @@ class Api:
         self.rate_limiter = RateLimiter(rate_limit) if rate_limit and not self.open_mode else None
         self._in_flight = _InFlight()
         self._routes = self._build_routes()
+        self._fixed = self._fixed_paths()
         missing = {r.operation_id for r in self._routes} - set(handlers)
         if missing:
             raise RuntimeError(f"no handler for operations: {', '.join(sorted(missing))}")
@@ -186,6 +187,19 @@ class Api:
                     )
                 )
         return routes
+
+    def _fixed_paths(self) -> dict[tuple[str, str], _Route]:
+        """The route of each method on each path without parameters, as `_scan` finds it: most
+        calls go to such a path, and a dictionary answers them without trying every pattern."""
+        fixed = {}
+        for path in self.spec["paths"]:
+            if "{" in path:
+                continue
+            for method in ("GET", "PUT", "POST", "DELETE", "PATCH"):
+                with contextlib.suppress(HTTPProblem):
+                    route, _ = self._scan(method, path)
+                    fixed[(method, path)] = route
+        return fixed
 
     # -- the request cycle ---------------------------------------------------------------------
 
@@ -221,9 +235,14 @@ class Api:
         if request.method == "OPTIONS":
             return self._traced(self._preflight(request.headers), request.headers, started)
         try:
-            if not checked:
-                self._admit(request.method, request.path, request.headers, bool(request.body))
-            reply = self._dispatch(request)
+            if checked:
+                route, path_params = self._match(request.method, request.path)
+                tenant, admin = self._authorize(route, request.headers)
+            else:
+                route, path_params, tenant, admin = self._admit(
+                    request.method, request.path, request.headers, bool(request.body)
+                )
+            reply = self._dispatch(request, route, path_params, tenant, admin)
         except HTTPProblem as problem:
             reply = _json_reply(problem.status, {"detail": problem.detail}, problem.headers)
         except Exception:
@@ -255,15 +274,19 @@ class Api:
         reply.headers["X-Response-Time"] = f"{(time.perf_counter() - started) * 1000:.2f}ms"
         return reply
 
-    def _admit(self, method: str, path: str, headers: Mapping[str, str], has_body: bool) -> None:
+    def _admit(
+        self, method: str, path: str, headers: Mapping[str, str], has_body: bool
+    ) -> tuple[_Route, dict[str, str], str, bool]:
+        """Refuse what may not come in (raises `HTTPProblem`); else the request's route, its
+        path parameters, and the tenant and admin rights it acts with."""
         problem = self._admission.host_problem(headers)
         if problem is not None:
             raise HTTPProblem(400, problem)
         problem = self._admission.origin_problem(headers)
         if problem is not None:
             raise HTTPProblem(403, problem)
-        route, _ = self._match(method, path)
-        _, admin = self._authorize(route, headers)
+        route, path_params = self._match(method, path)
+        tenant, admin = self._authorize(route, headers)
         problem = self._admission.media_problem(method, headers, has_body)
         if problem is not None:
             raise HTTPProblem(415, problem)
@@ -278,10 +301,16 @@ class Api:
                         "X-RateLimit-Limit": str(self.rate_limiter.per_minute),
                     },
                 )
+        return route, path_params, tenant, admin
 
-    def _dispatch(self, request: Request) -> Reply:
-        route, path_params = self._match(request.method, request.path)
-        tenant, admin = self._authorize(route, request.headers)
+    def _dispatch(
+        self,
+        request: Request,
+        route: _Route,
+        path_params: Mapping[str, str],
+        tenant: str,
+        admin: bool,
+    ) -> Reply:
         if (
             route.method != "GET"
             and request.path.startswith(_DASHBOARD)
@@ -360,6 +389,13 @@ class Api:
         return self._validator.prune(result, schema) if schema else result
 
     def _match(self, method: str, path: str) -> tuple[_Route, dict[str, str]]:
+        route = self._fixed.get((method, path))
+        if route is not None:
+            return route, {}
+        return self._scan(method, path)
+
+    def _scan(self, method: str, path: str) -> tuple[_Route, dict[str, str]]:
+        """The first route of the spec whose pattern and method match (404 or 405 if none)."""
         allowed = False
         for route in self._routes:
             found = route.pattern.match(path)

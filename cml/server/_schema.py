@@ -33,6 +33,9 @@ _TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+_CONTAINERS = (dict, list)
+
+
 def _is(value: Any, name: str) -> bool:
     if name in ("integer", "number") and isinstance(value, bool):
         return False
@@ -150,6 +153,8 @@ class SchemaValidator:
         response schema holds (a field a release dropped, or one it has not got yet, is left
         out). Objects open to more members (`additionalProperties`) keep them all.
         """
+        if not isinstance(value, _CONTAINERS):
+            return value  # only objects have members to leave out (and arrays hold objects)
         schema = self.resolve(schema)
         if "anyOf" in schema:
             for option in schema["anyOf"]:
@@ -161,8 +166,11 @@ class SchemaValidator:
         if isinstance(value, dict) and "properties" in schema:
             properties = schema["properties"]
             open_to_more = schema.get("additionalProperties", False) is not False
+            # Most members are plain values, which pruning leaves alone: no call for them.
             return {
-                name: self.prune(item, properties[name]) if name in properties else item
+                name: self.prune(item, properties[name])
+                if isinstance(item, _CONTAINERS) and name in properties
+                else item
                 for name, item in value.items()
                 if name in properties or open_to_more
             }

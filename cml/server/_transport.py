@@ -1,20 +1,27 @@
 """httpx transports that hand requests to an in-process `Api` instead of a socket.
 
 Embedded mode is the HTTP client over one of these: the same methods, models, validation and
-errors as client mode, with the engine in the calling process.
+errors as client mode, with the engine in the calling process. `InProcessTransport.answer` is
+the embedded clients' short way to the same `Api.handle`: it skips what only a network needs
+(httpx's request and client machinery: URL merging, cookies, auth and redirect handling), never
+what the server checks.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
-from urllib.parse import parse_qs
+import re
+from collections.abc import AsyncIterator, Iterator, Mapping
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
 from ._api import Api, Reply, Request
 
-__all__ = ["AsyncInProcessTransport", "InProcessTransport"]
+__all__ = ["AsyncInProcessTransport", "InProcessTransport", "in_process_request"]
+
+# A path httpx would carry as it is: no quoted character, no dot segment.
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9/_-]*")
 
 
 def _request(request: httpx.Request, body: bytes) -> Request:
@@ -24,6 +31,38 @@ def _request(request: httpx.Request, body: bytes) -> Request:
         headers={k.lower(): v for k, v in request.headers.items()},
         query=parse_qs(request.url.query.decode("ascii"), keep_blank_values=True),
         body=body,
+    )
+
+
+def in_process_request(
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    content: bytes | None = None,
+    params: Mapping[str, object] | None = None,
+) -> Request:
+    """The `Request` that httpx would have carried to `Api.handle` for these client arguments.
+
+    The `Host` header comes from the URL, as httpx sets it; query parameters are encoded by
+    httpx's own rules (`true`/`false`, lists as repeated names), then parsed as on arrival.
+    """
+    parts = urlsplit(url)
+    path = parts.path
+    if not _PLAIN_PATH.fullmatch(path):
+        # Quoted characters or dot segments: decoded and normalised by httpx's own rules.
+        path = httpx.URL(url).path
+    query = parts.query
+    if params:
+        encoded = str(httpx.QueryParams(params))  # type: ignore[arg-type]
+        query = f"{query}&{encoded}" if query else encoded
+    lowered = {"host": parts.netloc}
+    lowered.update((k.lower(), v) for k, v in headers.items())
+    return Request(
+        method=method.upper(),
+        path=path or "/",
+        headers=lowered,
+        query=parse_qs(query, keep_blank_values=True) if query else {},
+        body=content or b"",
     )
 
 
@@ -40,6 +79,10 @@ class InProcessTransport(httpx.BaseTransport):
         if isinstance(reply.body, bytes):
             return httpx.Response(reply.status, headers=_headers(reply), content=reply.body)
         return httpx.Response(reply.status, headers=_headers(reply), stream=_SyncStream(reply.body))
+
+    def answer(self, request: Request) -> Reply:
+        """`Api.handle`'s reply to `request` (see `in_process_request`)."""
+        return self._api.handle(request)
 
 
 class _SyncStream(httpx.SyncByteStream):
@@ -69,6 +112,10 @@ class AsyncInProcessTransport(httpx.AsyncBaseTransport):
         return httpx.Response(
             reply.status, headers=_headers(reply), stream=_AsyncStream(reply.body)
         )
+
+    async def answer(self, request: Request) -> Reply:
+        """`Api.handle`'s reply to `request`, from a worker thread (see `in_process_request`)."""
+        return await asyncio.to_thread(self._api.handle, request)
 
 
 class _AsyncStream(httpx.AsyncByteStream):
