@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import sys
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -127,8 +126,10 @@ def unset_types() -> tuple[type, ...]:
 
 
 def _module(name: str) -> ModuleType:
-    # Every call asks for a few modules: one already imported is a dictionary lookup away.
-    return sys.modules.get(name) or importlib.import_module(name)
+    # Not `sys.modules.get(name)` first: under concurrent calls it hands one thread a module
+    # that another thread is still importing (import_module waits for it, and is as fast once
+    # the module is loaded).
+    return importlib.import_module(name)
 
 
 @cache
