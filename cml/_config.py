@@ -278,7 +278,7 @@ class CMLConfig:
         An argument left as `None` means "not given". Empty environment values count as unset.
         Raises `ConfigurationError` naming the bad setting and its source.
         """
-        sources = _Sources(os.environ if env is None else env, *_read_env_file(env_file))
+        sources = _Sources(os.environ if env is None else env, *read_env_file(env_file))
         return cls(
             api_key=sources.pick("api_key", api_key, _check_key, None),
             admin_api_key=sources.pick("admin_api_key", admin_api_key, _check_key, None),
@@ -348,7 +348,7 @@ class _Sources:
         return default
 
 
-def _read_env_file(
+def read_env_file(
     env_file: str | os.PathLike[str] | Literal[False] | None,
 ) -> tuple[Mapping[str, str], str]:
     """The variables of the `.env` file to use (none when there is none) and its label."""

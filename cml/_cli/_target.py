@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .._client import CognitiveMemoryLayer
-from .._config import ENV_VARS, _read_env_file
+from .._config import ENV_VARS, read_env_file
 from .._exceptions import ConfigurationError
 from ..embedded import EmbeddedCognitiveMemoryLayer
 
@@ -25,7 +25,7 @@ def _server_configured() -> bool:
     name = ENV_VARS["base_url"]
     if os.environ.get(name, "").strip():
         return True
-    values, _ = _read_env_file(None)
+    values, _ = read_env_file(None)
     return bool(values.get(name, "").strip())
 
 

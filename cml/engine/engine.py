@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from .._context import DEFAULT_CONTEXT_TOKENS
 from ..models import (
@@ -35,7 +35,7 @@ from .changes import Changes
 from .checks import MAX_CONTENT_CHARS, MAX_METADATA_CHARS, MAX_QUERY_CHARS
 from .embedders import resolve_embedder
 from .replies import IDEMPOTENCY_TTL, Replies
-from .search import Explained, Searcher
+from .search import Explained, ReadOptions, Searcher
 from .sessions import TURN_CANDIDATES, Sessions
 from .storage import Store
 from .writes import BatchWritten, WritePlan, Writer
@@ -183,71 +183,19 @@ class Engine:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def read(
-        self,
-        tenant: str,
-        query: str,
-        *,
-        max_results: int = 10,
-        context_filter: Sequence[str] | None = None,
-        memory_types: Sequence[MemoryType | str] | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        response_format: str = "packet",
-        namespace: str | None = None,
-        session_id: str | None = None,
-        min_relevance: float = 0.0,
-        user_timezone: str | None = None,
-    ) -> ReadResponse:
+    def read(self, tenant: str, query: str, **options: Unpack[ReadOptions]) -> ReadResponse:
         """The memories that best answer `query`, best first, on the calibrated relevance scale.
 
-        `user_timezone` (an IANA name) reads the day a query names in the user's zone.
+        The keywords are `ReadOptions`: `max_results` (1-50), `context_filter`, `memory_types`,
+        `since`, `until`, `response_format`, `namespace`, `session_id`, `min_relevance`, and
+        `user_timezone` (an IANA name: the day a query names is read in the user's zone).
         """
-        return self.searcher.read(
-            tenant,
-            query,
-            max_results=max_results,
-            context_filter=context_filter,
-            memory_types=memory_types,
-            since=since,
-            until=until,
-            response_format=response_format,
-            namespace=namespace,
-            session_id=session_id,
-            min_relevance=min_relevance,
-            user_timezone=user_timezone,
-        )
+        return self.searcher.read(tenant, query, **options)
 
-    def explain_read(
-        self,
-        tenant: str,
-        query: str,
-        *,
-        max_results: int = 10,
-        context_filter: Sequence[str] | None = None,
-        memory_types: Sequence[MemoryType | str] | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        response_format: str = "packet",
-        namespace: str | None = None,
-        session_id: str | None = None,
-        min_relevance: float = 0.0,
-    ) -> Explained:
+    def explain_read(self, tenant: str, query: str, **options: Unpack[ReadOptions]) -> Explained:
         """`read`, with the ranking it was cut from: what each search found and how every
         candidate scored (the read's answer is `.response`; it counts as a read)."""
-        return self.searcher.explain(
-            tenant,
-            query,
-            max_results=max_results,
-            context_filter=context_filter,
-            memory_types=memory_types,
-            since=since,
-            until=until,
-            response_format=response_format,
-            namespace=namespace,
-            session_id=session_id,
-            min_relevance=min_relevance,
-        )
+        return self.searcher.explain(tenant, query, **options)
 
     # -- turns and sessions --------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import json
 import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict, Unpack
 
 from .._exceptions import InvalidRequestError
 from ..models import MemoryItem, MemoryType, ReadResponse, parse_datetime
@@ -102,6 +102,22 @@ class Ranking(NamedTuple):
         return [memory_item(self.rows[s.rowid], s.relevance) for s in self.scored[:limit]]
 
 
+class ReadOptions(TypedDict, total=False):
+    """What a read may be asked besides its tenant and query: `Searcher.explain`'s keywords,
+    named once here so that the `Engine` front and `read` pass them on without listing them."""
+
+    max_results: int
+    context_filter: Sequence[str] | None
+    memory_types: Sequence[MemoryType | str] | None
+    since: datetime | None
+    until: datetime | None
+    response_format: str
+    namespace: str | None
+    session_id: str | None
+    min_relevance: float
+    user_timezone: str | None
+
+
 class Explained(NamedTuple):
     """A read's answer, and the ranking it was cut from (`Searcher.explain`)."""
 
@@ -119,36 +135,8 @@ class Searcher:
         self.access = access
         self.rarity = TermRarity()
 
-    def read(
-        self,
-        tenant: str,
-        query: str,
-        *,
-        max_results: int = 10,
-        context_filter: Sequence[str] | None = None,
-        memory_types: Sequence[MemoryType | str] | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        response_format: str = "packet",
-        namespace: str | None = None,
-        session_id: str | None = None,
-        min_relevance: float = 0.0,
-        user_timezone: str | None = None,
-    ) -> ReadResponse:
-        return self.explain(
-            tenant,
-            query,
-            max_results=max_results,
-            context_filter=context_filter,
-            memory_types=memory_types,
-            since=since,
-            until=until,
-            response_format=response_format,
-            namespace=namespace,
-            session_id=session_id,
-            min_relevance=min_relevance,
-            user_timezone=user_timezone,
-        ).response
+    def read(self, tenant: str, query: str, **options: Unpack[ReadOptions]) -> ReadResponse:
+        return self.explain(tenant, query, **options).response
 
     def explain(
         self,
