@@ -53,6 +53,9 @@ def server_process(db_path: Path, *, api_key: str, embedder: str = "none") -> It
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "cml", "serve", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--db", str(db_path), "--embedder", embedder, "--log-level", "warning"]
+    # No rate limit: the benchmark measures throughput, which `serve`'s default per-key limit
+    # would cap (and answer with 429s) long before the server is busy.
+    command += ["--rate-limit", "0"]
     environment = {**os.environ, "CML_API_KEY": api_key}  # not in argv: process lists show it
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
