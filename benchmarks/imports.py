@@ -24,6 +24,13 @@ from typing import Any
 from ._common import ROOT
 
 MODULES = ("cml", "httpx")
+# The same import, then what a client-mode program does next: build a client (nothing is sent).
+# Building an httpx.Client has a cost of its own (its TLS context, the HTTP/1.1 and HTTP/2
+# machinery), so each side builds its own client and the two are compared.
+BUILDS = {
+    "cml": "cml.CognitiveMemoryLayer(base_url='http://127.0.0.1:9', api_key='k').close()",
+    "httpx": "httpx.Client().close()",
+}
 RUNS = 7
 SLOWEST = 8
 
@@ -44,7 +51,8 @@ def peak_kb():
 before = peak_kb()
 modules = len(sys.modules)
 started = time.perf_counter()
-__import__(sys.argv[1])
+globals()[sys.argv[1]] = __import__(sys.argv[1])
+exec(sys.argv[2])
 seconds = time.perf_counter() - started
 after = peak_kb()
 print(json.dumps({"seconds": seconds, "rss_before_kb": before, "rss_after_kb": after,
@@ -52,10 +60,11 @@ print(json.dumps({"seconds": seconds, "rss_before_kb": before, "rss_after_kb": a
 """
 
 
-def probe(module: str) -> dict[str, Any]:
-    """One fresh interpreter importing `module`: seconds, peak RSS before/after, modules loaded."""
+def probe(module: str, then: str = "pass") -> dict[str, Any]:
+    """One fresh interpreter importing `module` and running `then`: seconds, peak RSS
+    before/after, modules loaded."""
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, module],
+        [sys.executable, "-c", _PROBE, module, then],
         capture_output=True,
         text=True,
         timeout=120,
@@ -105,13 +114,18 @@ def run(
         for module in modules:
             probe(module)  # writes bytecode caches where missing; not counted
     measured: dict[str, list[dict[str, Any]]] = {m: [] for m in modules}
+    built: dict[str, list[dict[str, Any]]] = {m: [] for m in modules if m in BUILDS}
     for index in range(runs):
         order = modules if index % 2 == 0 else tuple(reversed(modules))
         for module in order:
             measured[module].append(probe(module))
+        for module in order:
+            if module in built:
+                built[module].append(probe(module, BUILDS[module]))
     report: dict[str, Any] = {
         "runs": runs,
         "modules": {m: _summary(r) for m, r in measured.items()},
+        "with_client": {m: _summary(r) for m, r in built.items()},
     }
     report["slowest_in_import_cml"] = slowest_imports("cml") if "cml" in modules else []
     return report

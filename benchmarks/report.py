@@ -149,6 +149,16 @@ def _imports(results: Mapping[str, Any]) -> Iterator[Row]:
         "import httpx",
         target=at_most(2, ratio=True),
     )
+    built = results.get("with_client", {})
+    if "cml" in built and "httpx" in built:
+        yield Row(
+            "imports",
+            f"import cml and build a client, median of {runs} fresh interpreters",
+            built["cml"]["seconds_median"] * 1000,
+            "ms",
+            built["httpx"]["seconds_median"] * 1000,
+            "import httpx and build an httpx.Client",
+        )
     yield Row(
         "imports",
         "memory import cml adds (peak RSS after - before)",

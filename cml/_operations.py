@@ -14,32 +14,9 @@ from uuid import UUID
 
 import attrs
 
-from cml_api.v2_0_0.models import (
-    BulkAction,
-    BulkActionRequest,
-    ConfigUpdateRequest,
-    ConfigUpdateRequestUpdates,
-    CreateSessionRequest,
-    CreateSessionRequestMetadata,
-    DashboardConsolidateRequest,
-    DashboardForgetRequest,
-    DashboardReconsolidateRequest,
-    DashboardRetrievalRequest,
-    ForgetRequest,
-    ProcessTurnRequest,
-    ReadMemoryRequest,
-    RetrievalFormat,
-    UpdateMemoryMetadata,
-    UpdateMemoryRequest,
-    WriteBatchRequest,
-    WriteBatchTurn,
-    WriteBatchTurnMetadata,
-    WriteMemoryRequest,
-    WriteMemoryRequestMetadata,
-)
-from cml_api.v2_0_0.models import ForgetAction as WireForgetAction
-from cml_api.v2_0_0.models import MemoryType as WireMemoryType
-from cml_api.v2_0_0.models import ResponseFormat as WireResponseFormat
+# The request models load on first use (the generated package is lazy): building their attrs
+# classes is most of what `import cml` would otherwise spend here.
+from cml_api.v2_0_0 import models as wire
 from cml_api.v2_0_0.types import UNSET, Unset
 
 from ._exceptions import InvalidRequestError
@@ -130,11 +107,11 @@ def _naive_utc(value: datetime | None) -> datetime | Unset:
     return value.astimezone(UTC).replace(tzinfo=None)
 
 
-def _wire_types(types: Iterable[MemoryType | str] | None) -> list[WireMemoryType] | Unset:
+def _wire_types(types: Iterable[MemoryType | str] | None) -> list[wire.MemoryType] | Unset:
     if types is None:
         return UNSET
     try:
-        return [WireMemoryType(str(t.value if isinstance(t, MemoryType) else t)) for t in types]
+        return [wire.MemoryType(str(t.value if isinstance(t, MemoryType) else t)) for t in types]
     except ValueError as exc:
         known = ", ".join(m.value for m in MemoryType)
         raise InvalidRequestError(f"unknown memory type: {exc}; known types: {known}") from None
@@ -259,13 +236,13 @@ def write(
 ) -> PreparedOperation[WriteResponse]:
     types = _wire_types([memory_type] if memory_type is not None else None)
     metadata = _mapping(metadata, "metadata")
-    body = WriteMemoryRequest(
+    body = wire.WriteMemoryRequest(
         content=_text(content, "content"),
         context_tags=_strings(context_tags, "context_tags"),
         session_id=_opt(session_id),
         memory_type=types[0] if not isinstance(types, Unset) else UNSET,
         namespace=_opt(namespace),
-        metadata=WriteMemoryRequestMetadata.from_dict(metadata) if metadata else UNSET,
+        metadata=wire.WriteMemoryRequestMetadata.from_dict(metadata) if metadata else UNSET,
         turn_id=_opt(turn_id),
         agent_id=_opt(agent_id),
         timestamp=_opt(timestamp),
@@ -281,16 +258,16 @@ def batch_turns(
     for item in items:
         metadata = _mapping(item.get("metadata"), "metadata")
         turns.append(
-            WriteBatchTurn(
+            wire.WriteBatchTurn(
                 content=_text(item["content"], "content"),
-                metadata=WriteBatchTurnMetadata.from_dict(metadata) if metadata else UNSET,
+                metadata=wire.WriteBatchTurnMetadata.from_dict(metadata) if metadata else UNSET,
                 session_id=_opt(item.get("session_id", session_id)),
                 timestamp=_opt(item.get("timestamp")),
                 turn_id=_opt(item.get("turn_id")),
             )
         )
     return PreparedOperation(
-        "write_memory_batch", {"body": WriteBatchRequest(turns=turns)}, lambda wire: wire
+        "write_memory_batch", {"body": wire.WriteBatchRequest(turns=turns)}, lambda wire: wire
     )
 
 
@@ -314,12 +291,12 @@ def read(
     if not 1 <= max_results <= 50:
         raise InvalidRequestError(f"max_results must be between 1 and 50, not {max_results}")
     try:
-        wire_format = WireResponseFormat(response_format)
+        wire_format = wire.ResponseFormat(response_format)
     except ValueError:
         raise InvalidRequestError(
             f"response_format must be 'packet', 'list' or 'llm_context', not {response_format!r}"
         ) from None
-    body = ReadMemoryRequest(
+    body = wire.ReadMemoryRequest(
         query=_text(query, "query"),
         max_results=max_results,
         context_filter=_strings(context_filter, "context_filter"),
@@ -350,7 +327,7 @@ def turn(
     timestamp: datetime | None = None,
     user_timezone: str | None = None,
 ) -> PreparedOperation[TurnResponse]:
-    body = ProcessTurnRequest(
+    body = wire.ProcessTurnRequest(
         user_message=_text(user_message, "user_message"),
         assistant_response=_opt(assistant_response),
         session_id=_opt(session_id),
@@ -386,13 +363,13 @@ def update(
     for name, value in (("confidence", confidence), ("importance", importance)):
         if value is not None and not 0.0 <= value <= 1.0:
             raise InvalidRequestError(f"{name} must be between 0 and 1, not {value}")
-    body = UpdateMemoryRequest(
+    body = wire.UpdateMemoryRequest(
         memory_id=_uuid(memory_id, "memory_id"),
         text=_opt(_text(text, "text") if text is not None else None),
         confidence=_opt(confidence),
         importance=_opt(importance),
         metadata=(
-            UpdateMemoryMetadata.from_dict(_mapping(metadata, "metadata") or {})
+            wire.UpdateMemoryMetadata.from_dict(_mapping(metadata, "metadata") or {})
             if metadata is not None
             else UNSET
         ),
@@ -493,12 +470,12 @@ def forget(
     if not memory_ids and query is None and before is None:
         raise InvalidRequestError("forget needs memory_ids, query or before (or several)")
     try:
-        wire_action = WireForgetAction(action)
+        wire_action = wire.ForgetAction(action)
     except ValueError:
         raise InvalidRequestError(
             f"action must be 'delete', 'archive' or 'silence', not {action!r}"
         ) from None
-    body = ForgetRequest(
+    body = wire.ForgetRequest(
         memory_ids=[_uuid(m, "memory_ids") for m in memory_ids] if memory_ids else UNSET,
         query=_opt(query),
         before=_naive_utc(before),
@@ -566,10 +543,10 @@ def create_session_call(
     ):
         raise InvalidRequestError(f"ttl_hours must be a positive integer, not {ttl_hours!r}")
     metadata = _mapping(metadata, "metadata")
-    body = CreateSessionRequest(
+    body = wire.CreateSessionRequest(
         name=_opt(name),
         ttl_hours=ttl_hours,
-        metadata=CreateSessionRequestMetadata.from_dict(metadata) if metadata else UNSET,
+        metadata=wire.CreateSessionRequestMetadata.from_dict(metadata) if metadata else UNSET,
     )
 
     def convert(wire: Any) -> SessionResponse:
@@ -644,7 +621,7 @@ def _free_form(parsed: Any) -> Any:
 
 
 def consolidate(tenant_id: str, user_id: str | None) -> PreparedOperation[R.ConsolidationResult]:
-    body = DashboardConsolidateRequest(tenant_id=tenant_id, user_id=_opt(user_id))
+    body = wire.DashboardConsolidateRequest(tenant_id=tenant_id, user_id=_opt(user_id))
     return _admin(
         "dashboard_consolidate",
         {"body": body},
@@ -655,7 +632,7 @@ def consolidate(tenant_id: str, user_id: str | None) -> PreparedOperation[R.Cons
 def reconsolidate(
     tenant_id: str, user_id: str | None
 ) -> PreparedOperation[R.ReconsolidationResult]:
-    body = DashboardReconsolidateRequest(tenant_id=tenant_id, user_id=_opt(user_id))
+    body = wire.DashboardReconsolidateRequest(tenant_id=tenant_id, user_id=_opt(user_id))
     return _admin(
         "dashboard_reconsolidate",
         {"body": body},
@@ -666,7 +643,7 @@ def reconsolidate(
 def run_forgetting(
     tenant_id: str, user_id: str | None, *, dry_run: bool, max_memories: int
 ) -> PreparedOperation[R.ForgettingResult]:
-    body = DashboardForgetRequest(
+    body = wire.DashboardForgetRequest(
         tenant_id=tenant_id, user_id=_opt(user_id), dry_run=dry_run, max_memories=max_memories
     )
     return _admin(
@@ -676,12 +653,12 @@ def run_forgetting(
 
 def bulk_memory_action(memory_ids: Sequence[UUID | str], action: str) -> PreparedOperation[JSON]:
     try:
-        wire_action = BulkAction(action)
+        wire_action = wire.BulkAction(action)
     except ValueError:
         raise InvalidRequestError(
             f"action must be 'archive', 'silence' or 'delete', not {action!r}"
         ) from None
-    body = BulkActionRequest(
+    body = wire.BulkActionRequest(
         memory_ids=[_uuid(m, "memory_ids") for m in memory_ids], action=wire_action
     )
     return _admin("dashboard_bulk_action", {"body": body}, _free_form)
@@ -784,7 +761,9 @@ def get_config() -> PreparedOperation[R.DashboardConfigResponse]:
 
 
 def update_config(updates: Mapping[str, Any]) -> PreparedOperation[JSON]:
-    body = ConfigUpdateRequest(updates=ConfigUpdateRequestUpdates.from_dict(dict(updates)))
+    body = wire.ConfigUpdateRequest(
+        updates=wire.ConfigUpdateRequestUpdates.from_dict(dict(updates))
+    )
     return _admin("dashboard_update_config", {"body": body}, _free_form)
 
 
@@ -885,12 +864,12 @@ def test_retrieval(
     memory_types: Sequence[str] | None,
     response_format: ResponseFormat,
 ) -> PreparedOperation[R.DashboardRetrievalResponse]:
-    body = DashboardRetrievalRequest(
+    body = wire.DashboardRetrievalRequest(
         tenant_id=tenant_id,
         query=_text(query, "query"),
         max_results=max_results,
         context_filter=_strings(context_filter, "context_filter"),
         memory_types=_opt(list(memory_types) if memory_types is not None else None),
-        format_=RetrievalFormat(response_format),
+        format_=wire.RetrievalFormat(response_format),
     )
     return _admin("dashboard_retrieval", {"body": body}, R.DashboardRetrievalResponse.from_wire)
