@@ -21,7 +21,7 @@ from .backend import Backend, generation
 from .checks import MAX_QUERY_CHARS, check_tags, check_text, check_type, iso, now
 from .items import memory_item, read_response
 from .rarity import TermRarity
-from .storage import fts_match
+from .storage import fts_match, holds_only
 from .user_time import day_window, narrowed, user_zone
 
 __all__ = ["CANDIDATES", "TURN_TAGS", "Explained", "Ranking", "Searcher", "speaker"]
@@ -68,6 +68,10 @@ _READ_COLUMNS = ", ".join(
 # Up to this many ranked full-text hits are checked against the filters with one `IN (?, ...)`
 # list; a larger window goes through `json_each` (a join: slower, but no limit on parameters).
 _IN_LIST_LIMIT = 2_000
+# bm25 costs about a microsecond per match (it is computed for every match before ORDER BY ...
+# LIMIT keeps the best): the words searched for are the rarest ones, as many as fit this many
+# matches in the whole store (always at least the rarest word). See `Searcher.searched_words`.
+MATCH_BUDGET = 8_000
 # The filter of a read with no filters: the tenant's active memories.
 _UNFILTERED = "m.tenant_id = ? AND m.status = 'active'"
 #: The tags `turn()` gives the messages it stores (besides "conversation"), by speaker.
@@ -251,9 +255,13 @@ class Searcher:
         with self.backend.store.read() as db:
             started = time.perf_counter()
             lexical: list[tuple[int, str, float]] = []
-            match = retrieval.fts_query(query)
+            words = self.searched_words(db, retrieval.terms(query))
+            match = retrieval.any_of(words) if words else None
             if match is not None:
-                lexical = self.lexical(db, fts_match(tenant, match), where, params)
+                sole = holds_only(db, tenant)
+                lexical = self.lexical(
+                    db, fts_match(tenant, match, sole_tenant=sole), where, params
+                )
             lexical_ms = (time.perf_counter() - started) * 1000.0
             started = time.perf_counter()
             semantic: list[tuple[int, str, float]] = []
@@ -290,6 +298,29 @@ class Searcher:
         return Ranking(
             match, lexical, semantic, candidates, by_rowid, scored, lexical_ms, semantic_ms
         )
+
+    def searched_words(self, db: Any, words: Sequence[str]) -> list[str]:
+        """The words of `words` the full-text search looks for, in their order: the rarest, then
+        the next rarest while their matches in the store stay within `MATCH_BUDGET`.
+
+        A word left out is commoner than every word kept, so it weighs less in bm25 and in the
+        relevance's lexical share (see `rarity`); the memories that hold only such words still
+        come in through the vector search. The rarest word is always searched for.
+        """
+        if len(words) <= 1:
+            return list(words)
+        stamp = generation(db)
+        counts = {word: self.rarity.matches(db, word, stamp) for word in words}
+        if sum(counts.values()) <= MATCH_BUDGET:
+            return list(words)
+        kept: set[str] = set()
+        total = 0
+        for word in sorted(words, key=lambda w: counts[w]):
+            if kept and total + counts[word] > MATCH_BUDGET:
+                break
+            kept.add(word)
+            total += counts[word]
+        return [word for word in words if word in kept]
 
     def score(
         self,
