@@ -83,3 +83,30 @@ def test_a_common_word_is_left_out_when_a_rarer_one_fills_the_budget(
     # The rarest word is searched for even beyond the budget, and alone.
     assert lexical.searcher.explain("caller", "garden water").ranking.fts_query == '"water"'
     assert lexical.searcher.explain("caller", "garden").ranking.fts_query == '"garden"'
+
+
+def test_filtered_matches_ranked_below_many_others_are_found(lexical: Engine) -> None:
+    # The best 130 matches are in another namespace: the rows the filter allows come from
+    # looking further down the ranking than its first slice.
+    moment = "2024-01-01T00:00:00+00:00"
+    rows = [
+        (f"00000000-0000-4000-8000-{i:012d}", namespace, text)
+        for i, (namespace, text) in enumerate(
+            [("other", f"tea {i}") for i in range(130)]
+            + [
+                ("mine", f"a long note that mentions tea once among other words {i}")
+                for i in range(20)
+            ]
+        )
+    ]
+    with lexical.store.write() as db:
+        db.executemany(
+            "INSERT INTO memories (id, tenant_id, namespace, text, type, content_hash, timestamp,"
+            " written_at, updated_at) VALUES (?, 'caller', ?, ?, 'semantic_fact', ?, ?, ?, ?)",
+            [(id_, ns, text, id_, moment, moment, moment) for id_, ns, text in rows],
+        )
+    ranking = lexical.searcher.explain("caller", "tea", namespace="mine").ranking
+    assert len(ranking.lexical) == 20
+    found = lexical.read("caller", "tea", namespace="mine", max_results=50).memories
+    assert len(found) == 20
+    assert all(m.text.startswith("a long note") for m in found)
