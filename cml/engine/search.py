@@ -3,6 +3,11 @@
 A read gathers candidates from FTS5 (bm25) and from the vector index (cosine), keeps those its
 snapshot holds and its filters allow, and ranks them with `relevance` (see that module for the
 scale). The rarity of the query's terms comes from `rarity`.
+
+bm25 is computed for every match before `ORDER BY ... LIMIT` keeps the best, so the full-text
+stage costs in proportion to the matches: it searches for the query's rarest words within a budget
+of matches (`MATCH_BUDGET`), and a store that holds one tenant leaves out the tenant phrase (see
+`storage.fts_match`).
 """
 
 from __future__ import annotations
