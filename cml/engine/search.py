@@ -260,7 +260,9 @@ class Searcher:
         with self.backend.store.read() as db:
             started = time.perf_counter()
             lexical: list[tuple[int, str, float]] = []
-            words = self.searched_words(db, retrieval.terms(query))
+            words = retrieval.terms(query)
+            if where == _UNFILTERED:
+                words = self.searched_words(db, words)
             match = retrieval.any_of(words) if words else None
             if match is not None:
                 sole = holds_only(db, tenant)
@@ -305,12 +307,15 @@ class Searcher:
         )
 
     def searched_words(self, db: Any, words: Sequence[str]) -> list[str]:
-        """The words of `words` the full-text search looks for, in their order: the rarest, then
-        the next rarest while their matches in the store stay within `MATCH_BUDGET`.
+        """The words of `words` an unfiltered read's full-text search looks for, in their order:
+        the rarest, then the next rarest while their matches in the store stay within
+        `MATCH_BUDGET` (or number fewer than `CANDIDATES`).
 
         A word left out is commoner than every word kept, so it weighs less in bm25 and in the
-        relevance's lexical share (see `rarity`); the memories that hold only such words still
-        come in through the vector search. The rarest word is always searched for.
+        relevance's lexical share (see `rarity`), and the words kept match more memories than a
+        read takes from this search; the memories that hold only such words still come in
+        through the vector search. A filtered read searches for every word: the few memories
+        its filters allow may hold only the common ones.
         """
         if len(words) <= 1:
             return list(words)
@@ -321,7 +326,7 @@ class Searcher:
         kept: set[str] = set()
         total = 0
         for word in sorted(words, key=lambda w: counts[w]):
-            if kept and total + counts[word] > MATCH_BUDGET:
+            if total >= CANDIDATES and total + counts[word] > MATCH_BUDGET:
                 break
             kept.add(word)
             total += counts[word]

@@ -75,6 +75,11 @@ def test_a_common_word_is_left_out_when_a_rarer_one_fills_the_budget(
     everything = lexical.searcher.explain("caller", "garden gnome")
     assert everything.ranking.fts_query == '"garden" OR "gnome"'
     monkeypatch.setattr(search, "MATCH_BUDGET", 5)
+    # Kept words that match fewer memories than a read takes: the next word is searched too.
+    assert lexical.searcher.explain("caller", "garden gnome").ranking.fts_query == (
+        '"garden" OR "gnome"'
+    )
+    monkeypatch.setattr(search, "CANDIDATES", 1)
     explained = lexical.searcher.explain("caller", "garden gnome")
     assert explained.ranking.fts_query == '"gnome"'
     assert [m.text for m in explained.response.memories][:1] == [
@@ -110,3 +115,15 @@ def test_filtered_matches_ranked_below_many_others_are_found(lexical: Engine) ->
     found = lexical.read("caller", "tea", namespace="mine", max_results=50).memories
     assert len(found) == 20
     assert all(m.text.startswith("a long note") for m in found)
+
+
+def test_a_filtered_read_searches_for_every_word(
+    lexical: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _common_and_rare(lexical)
+    lexical.write("caller", "The garden shed is red.", namespace="yard")
+    monkeypatch.setattr(search, "MATCH_BUDGET", 5)
+    monkeypatch.setattr(search, "CANDIDATES", 1)
+    explained = lexical.searcher.explain("caller", "garden gnome", namespace="yard")
+    assert explained.ranking.fts_query == '"garden" OR "gnome"'
+    assert [m.text for m in explained.response.memories] == ["The garden shed is red."]
