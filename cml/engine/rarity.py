@@ -73,6 +73,18 @@ class TermRarity:
             self._keep(key, value, generation)
         return value
 
+    def matches(self, db: Any, word: str, generation: int, *, size: int | None = None) -> int:
+        """How many memories of the whole store hold `word` (cached like the other counts):
+        cheap, as FTS5 walks the word's matches only."""
+        return self._count(
+            db,
+            ("", word),
+            generation,
+            "SELECT count(*) FROM memories_fts WHERE memories_fts MATCH ?",
+            ('"' + word.replace('"', '""') + '"',),
+            size=size,
+        )
+
     def weights(self, db: Any, tenant: str, query: str, generation: int) -> dict[str, float]:
         """Stem -> idf for the content words of `query`, among the tenant's active memories."""
         words = relevance.stems(query)
@@ -89,14 +101,7 @@ class TermRarity:
         for stem, word in words.items():
             phrase = '"' + word.replace('"', '""') + '"'
             # The whole index first: cheap, as it walks the word's matches only.
-            anywhere = self._count(
-                db,
-                ("", word),
-                generation,
-                "SELECT count(*) FROM memories_fts WHERE memories_fts MATCH ?",
-                (phrase,),
-                size=size,
-            )
+            anywhere = self.matches(db, word, generation, size=size)
             if anywhere <= _EXACT_UP_TO:
                 # CROSS JOIN keeps the order: the word's matches first, each looked up by rowid.
                 count = self._count(

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import attrs
 
-__all__ = ["STOP_WORDS", "Candidate", "fts_query", "merge", "terms"]
+__all__ = ["STOP_WORDS", "Candidate", "any_of", "fts_query", "merge", "terms"]
 
 _WORD = re.compile(r"[\w']+", re.UNICODE)
 STOP_WORDS = frozenset(
@@ -214,6 +214,11 @@ def fts_query(text: str) -> str | None:
     words = terms(text)
     if not words:
         return None
+    return any_of(words)
+
+
+def any_of(words: Iterable[str]) -> str:
+    """An FTS5 MATCH expression for any of `words` (at least one), each quoted as a string."""
     return " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 

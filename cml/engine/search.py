@@ -3,6 +3,11 @@
 A read gathers candidates from FTS5 (bm25) and from the vector index (cosine), keeps those its
 snapshot holds and its filters allow, and ranks them with `relevance` (see that module for the
 scale). The rarity of the query's terms comes from `rarity`.
+
+bm25 is computed for every match before `ORDER BY ... LIMIT` keeps the best, so the full-text
+stage costs in proportion to the matches: it searches for the query's rarest words within a budget
+of matches (`MATCH_BUDGET`), and a store that holds one tenant leaves out the tenant phrase (see
+`storage.fts_match`).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from .backend import Backend, generation
 from .checks import MAX_QUERY_CHARS, check_tags, check_text, check_type, iso, now
 from .items import memory_item, read_response
 from .rarity import TermRarity
-from .storage import fts_match
+from .storage import fts_match, holds_only
 from .user_time import day_window, narrowed, user_zone
 
 __all__ = ["CANDIDATES", "TURN_TAGS", "Explained", "Ranking", "Searcher", "speaker"]
@@ -68,6 +73,10 @@ _READ_COLUMNS = ", ".join(
 # Up to this many ranked full-text hits are checked against the filters with one `IN (?, ...)`
 # list; a larger window goes through `json_each` (a join: slower, but no limit on parameters).
 _IN_LIST_LIMIT = 2_000
+# bm25 costs about a microsecond per match (it is computed for every match before ORDER BY ...
+# LIMIT keeps the best): the words searched for are the rarest ones, as many as fit this many
+# matches in the whole store (always at least the rarest word). See `Searcher.searched_words`.
+MATCH_BUDGET = 8_000
 # The filter of a read with no filters: the tenant's active memories.
 _UNFILTERED = "m.tenant_id = ? AND m.status = 'active'"
 #: The tags `turn()` gives the messages it stores (besides "conversation"), by speaker.
@@ -239,9 +248,15 @@ class Searcher:
         with self.backend.store.read() as db:
             started = time.perf_counter()
             lexical: list[tuple[int, str, float]] = []
-            match = retrieval.fts_query(query)
+            words = retrieval.terms(query)
+            if where == _UNFILTERED:
+                words = self.searched_words(db, words)
+            match = retrieval.any_of(words) if words else None
             if match is not None:
-                lexical = self.lexical(db, fts_match(tenant, match), where, params)
+                sole = holds_only(db, tenant)
+                lexical = self.lexical(
+                    db, fts_match(tenant, match, sole_tenant=sole), where, params
+                )
             lexical_ms = (time.perf_counter() - started) * 1000.0
             started = time.perf_counter()
             semantic: list[tuple[int, str, float]] = []
@@ -278,6 +293,32 @@ class Searcher:
         return Ranking(
             match, lexical, semantic, candidates, by_rowid, scored, lexical_ms, semantic_ms
         )
+
+    def searched_words(self, db: Any, words: Sequence[str]) -> list[str]:
+        """The words of `words` an unfiltered read's full-text search looks for, in their order:
+        the rarest, then the next rarest while their matches in the store stay within
+        `MATCH_BUDGET` (or number fewer than `CANDIDATES`).
+
+        A word left out is commoner than every word kept, so it weighs less in bm25 and in the
+        relevance's lexical share (see `rarity`), and the words kept match more memories than a
+        read takes from this search; the memories that hold only such words still come in
+        through the vector search. A filtered read searches for every word: the few memories
+        its filters allow may hold only the common ones.
+        """
+        if len(words) <= 1:
+            return list(words)
+        stamp = generation(db)
+        counts = {word: self.rarity.matches(db, word, stamp) for word in words}
+        if sum(counts.values()) <= MATCH_BUDGET:
+            return list(words)
+        kept: set[str] = set()
+        total = 0
+        for word in sorted(words, key=lambda w: counts[w]):
+            if total >= CANDIDATES and total + counts[word] > MATCH_BUDGET:
+                break
+            kept.add(word)
+            total += counts[word]
+        return [word for word in words if word in kept]
 
     def score(
         self,
@@ -366,23 +407,37 @@ class Searcher:
                 "ORDER BY 2 LIMIT ?",
                 [match, window],
             ).fetchall()
-            if len(ranked) <= _IN_LIST_LIMIT:
-                # NOT INDEXED: look each ranked rowid up, never scan the tenant's rows.
-                check = (
-                    "SELECT m.rowid FROM memories m NOT INDEXED WHERE m.rowid IN "
-                    f"({', '.join('?' * len(ranked))}) AND {where}"
-                )
-                arguments = [*(r[0] for r in ranked), *params]
-            else:
-                # CROSS JOIN keeps this order: look each ranked rowid up.
-                check = (
-                    "SELECT m.rowid FROM json_each(?) AS j CROSS JOIN memories AS m "
-                    f"ON m.rowid = j.value WHERE {where}"
-                )
-                arguments = [json.dumps([r[0] for r in ranked]), *params]
-            passing = {int(r[0]) for r in db.execute(check, arguments)}
-            found = [(int(r[0]), "bm25", float(r[1])) for r in ranked if int(r[0]) in passing]
-            # Bounded: the window quadruples until it holds every match.
+            # Check the best first: most reads need only a little more than CANDIDATES rows
+            # looked up, and each lookup costs a few microseconds. Bounded: the slice grows
+            # fourfold over the window fetched, and the window fourfold until it holds every match.
+            found: list[tuple[int, str, float]] = []
+            checked = 0
+            while len(found) < CANDIDATES and checked < len(ranked):
+                upto = min(len(ranked), max(CANDIDATES + CANDIDATES // 4, checked * 4))
+                found.extend(Searcher._passing(db, ranked[checked:upto], where, params))
+                checked = upto
             if len(found) >= CANDIDATES or len(ranked) < window:
                 return found[:CANDIDATES]
             window *= 4
+
+    @staticmethod
+    def _passing(
+        db: Any, ranked: Sequence[Any], where: str, params: list[Any]
+    ) -> list[tuple[int, str, float]]:
+        """The (rowid, "bm25", score) of `ranked` that pass the filters, in their order."""
+        if len(ranked) <= _IN_LIST_LIMIT:
+            # NOT INDEXED: look each ranked rowid up, never scan the tenant's rows.
+            check = (
+                "SELECT m.rowid FROM memories m NOT INDEXED WHERE m.rowid IN "
+                f"({', '.join('?' * len(ranked))}) AND {where}"
+            )
+            arguments = [*(r[0] for r in ranked), *params]
+        else:
+            # CROSS JOIN keeps this order: look each ranked rowid up.
+            check = (
+                "SELECT m.rowid FROM json_each(?) AS j CROSS JOIN memories AS m "
+                f"ON m.rowid = j.value WHERE {where}"
+            )
+            arguments = [json.dumps([r[0] for r in ranked]), *params]
+        passing = {int(r[0]) for r in db.execute(check, arguments)}
+        return [(int(r[0]), "bm25", float(r[1])) for r in ranked if int(r[0]) in passing]

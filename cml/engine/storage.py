@@ -18,7 +18,14 @@ from typing import Any
 
 from .._exceptions import StorageError
 
-__all__ = ["MIGRATIONS", "Store", "fts_match", "fts_tenant_token", "quote_identifier"]
+__all__ = [
+    "MIGRATIONS",
+    "Store",
+    "fts_match",
+    "fts_tenant_token",
+    "holds_only",
+    "quote_identifier",
+]
 
 # A writer waits this long for another connection (thread or process) to finish its write.
 BUSY_TIMEOUT_S = 60.0
@@ -256,9 +263,28 @@ def fts_tenant_token(tenant: str) -> str:
     return f'"t{tenant.encode("utf-8").hex()}0"'
 
 
-def fts_match(tenant: str, match: str) -> str:
-    """A MATCH expression for `match` (over the text) within `tenant`'s rows only."""
+def fts_match(tenant: str, match: str, *, sole_tenant: bool = False) -> str:
+    """A MATCH expression for `match` (over the text) within `tenant`'s rows only.
+
+    With `sole_tenant` (the store holds no other tenant's rows, see `holds_only`) the tenant
+    phrase is left out: it would match every row, and bm25 walks all of a phrase's matches to
+    weigh it, a cost that grows with the store (about 6 ms at 100,000 memories). The ranking is
+    the same: the tenant column weighs 0 and its one token per row counts in the lengths either
+    way. Timing then tells only whether other tenants exist, never what their memories hold.
+    """
+    if sole_tenant:
+        return f"text : ({match})"
     return f"tenant : {fts_tenant_token(tenant)} AND text : ({match})"
+
+
+def holds_only(db: sqlite3.Connection, tenant: str) -> bool:
+    """Whether every memory in the store is `tenant`'s: two seeks in the tenant index."""
+    other = db.execute(
+        "SELECT EXISTS (SELECT 1 FROM memories WHERE tenant_id < ?) "
+        "OR EXISTS (SELECT 1 FROM memories WHERE tenant_id > ?)",
+        (tenant, tenant),
+    ).fetchone()[0]
+    return not other
 
 
 #: Applied in order; the schema version is `PRAGMA user_version`. Never edit a released one:
