@@ -45,7 +45,6 @@ from .base import (
 )
 from .dashboard import memories_page
 
-
 FEEDBACK = ("correct", "incorrect", "outdated")
 
 

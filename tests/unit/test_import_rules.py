@@ -16,6 +16,10 @@ ROOT = Path(__file__).resolve().parents[2]
 CLIENT_MODE = (
     "_client.py",
     "_async_client.py",
+    "_dashboard.py",
+    "_async_dashboard.py",
+    "_batches.py",
+    "_async_batches.py",
     "_base_client.py",
     "_operations/__init__.py",
     "_operations/base.py",
