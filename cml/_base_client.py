@@ -1,7 +1,7 @@
 """What the sync and async clients share: settings, request building, retry decisions, errors.
 
 Nothing here does I/O. `_client.py` and `_async_client.py` hold only the send loop (with
-`time.sleep` or `asyncio.sleep`) and one-line public methods over `_operations.py`.
+`time.sleep` or `asyncio.sleep`) and one-line public methods over `_operations`.
 """
 
 from __future__ import annotations

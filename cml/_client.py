@@ -1,17 +1,16 @@
 """`CognitiveMemoryLayer`: the synchronous HTTP client.
 
 GENERATED from `_async_client.py` by `python generator/generate.py regen` (see
-generator/sync_client.py): edit the async client and regenerate; never edit this file.
-`python generator/generate.py drift` fails when it differs from what the async client gives.
+generator/sync_client.py): edit the async file and regenerate; never edit this file.
+`python generator/generate.py drift` fails when it differs from what the async file gives.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
-from functools import partial
 from time import perf_counter
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
@@ -20,11 +19,12 @@ from uuid import UUID
 import httpx
 
 from . import _operations as ops
-from ._base_client import BaseClient
-from ._batch import batch_read_error, plan_batch, plan_reads, run_concurrently
+from ._batch import batch_read_error
+from ._batches import BatchMethods
 from ._chat import ChatResponse, build_messages, reply_text
 from ._config import CMLConfig
-from ._constants import DEFAULT_CONCURRENCY, FORGET_MIN_RELEVANCE, FORGET_QUERY_LIMIT
+from ._constants import FORGET_MIN_RELEVANCE, FORGET_QUERY_LIMIT
+from ._dashboard import DashboardMethods
 from ._exceptions import CMLError
 from ._operations import PreparedOperation
 from ._sse import iter_sse, iter_sse_lines
@@ -48,16 +48,14 @@ from .models import (
 
 if TYPE_CHECKING:
     from .graph import GraphSync
-    from .models import responses as R
     from .streaming import RememberStream, StreamHooks, StreamingOptions
 
 __all__ = ["CognitiveMemoryLayer", "SessionScope"]
 
 T = TypeVar("T")
-JSON = dict[str, Any]
 
 
-class CognitiveMemoryLayer(BaseClient):
+class CognitiveMemoryLayer(BatchMethods, DashboardMethods):
     """
     Client for a CML server (the upstream server, or `cml serve`).
 
@@ -478,61 +476,6 @@ class CognitiveMemoryLayer(BaseClient):
         created = self.create_session(name=name, ttl_hours=ttl_hours, metadata=metadata)
         yield SessionScope(self, created.session_id)
 
-    # -- batches -----------------------------------------------------------------------------
-
-    def batch_write(
-        self,
-        items: list[dict[str, Any]],
-        *,
-        session_id: str | None = None,
-        namespace: str | None = None,
-    ) -> list[WriteResponse]:
-        """Write many memories; one result per item, in input order, failures included.
-
-        Items that `write_batch` can carry go in requests of up to 500; the others are written
-        one by one, a few at a time.
-        """
-        plan = plan_batch(items, session_id=session_id, namespace=namespace or self._namespace)
-        results: list[WriteResponse | None] = [None] * len(items)
-        for indexes, call in plan.batches:
-            try:
-                wire = self._send(call)
-            except CMLError as exc:
-                plan.fail(results, indexes, exc)
-            else:
-                plan.succeed(results, indexes, wire)
-        self._run_all(plan.singles, results, plan.single_error)
-        return plan.finish(results)
-
-    def batch_read(
-        self,
-        queries: list[str],
-        *,
-        max_results: int = 10,
-        response_format: ResponseFormat = "packet",
-    ) -> list[ReadResponse]:
-        """Run several reads concurrently; one result per query, in order, failures included."""
-        calls, rejected = plan_reads(
-            queries, max_results=max_results, response_format=response_format
-        )
-        results: list[ReadResponse | None] = [rejected.get(i) for i in range(len(queries))]
-        self._run_all(calls, results, lambda i, exc: batch_read_error(queries[i], exc))
-        return [r for r in results if r is not None]
-
-    def _run_all(
-        self,
-        calls: Sequence[tuple[int, PreparedOperation[T]]],
-        results: list[T | None],
-        on_error: Callable[[int, CMLError], T],
-    ) -> None:
-        def run(index: int, call: PreparedOperation[Any]) -> None:
-            try:
-                results[index] = self._send(call)
-            except CMLError as exc:
-                results[index] = on_error(index, exc)
-
-        run_concurrently([partial(run, index, call) for index, call in calls], DEFAULT_CONCURRENCY)
-
     # -- scoping -----------------------------------------------------------------------------
 
     def with_namespace(self, namespace: str) -> Self:
@@ -544,18 +487,6 @@ class CognitiveMemoryLayer(BaseClient):
     def set_tenant(self, tenant_id: str) -> None:
         """Work in `tenant_id` from now on (needs the admin key; see `tenant_id`)."""
         self._tenant_id = self._reachable_tenant(ops.tenant_name(tenant_id))
-
-    def iter_memories(
-        self,
-        *,
-        memory_types: list[MemoryType] | None = None,
-        status: str | None = "active",
-        batch_size: int = 100,
-    ) -> Iterator[MemoryItem]:
-        """Every memory of the tenant, page by page (admin key; uses the dashboard listing)."""
-        pager = ops.MemoryPager(memory_types=memory_types, status=status, batch_size=batch_size)
-        while (call := pager.next_call()) is not None:
-            yield from pager.take(self._send(call))
 
     # -- chat --------------------------------------------------------------------------------
 
@@ -640,202 +571,6 @@ class CognitiveMemoryLayer(BaseClient):
             },
         )
         return cast(RememberStream[T], stream_)
-
-    # -- maintenance and dashboard (admin key) -----------------------------------------------
-
-    def consolidate(
-        self, *, tenant_id: str | None = None, user_id: str | None = None
-    ) -> R.ConsolidationResult:
-        """Merge related episodes into semantic memories."""
-        return self._send(ops.consolidate(tenant_id or self._tenant_id, user_id))
-
-    def run_forgetting(
-        self,
-        *,
-        tenant_id: str | None = None,
-        user_id: str | None = None,
-        dry_run: bool = True,
-        max_memories: int = 5000,
-    ) -> R.ForgettingResult:
-        """Score memories for decay and act on them; `dry_run=True` only reports."""
-        return self._send(
-            ops.run_forgetting(
-                tenant_id or self._tenant_id, user_id, dry_run=dry_run, max_memories=max_memories
-            )
-        )
-
-    def reconsolidate(
-        self, *, tenant_id: str | None = None, user_id: str | None = None
-    ) -> R.ReconsolidationResult:
-        return self._send(ops.reconsolidate(tenant_id or self._tenant_id, user_id))
-
-    def admin_consolidate(self, user_id: str) -> R.ConsolidationResult:
-        return self._send(ops.admin_consolidate(user_id))
-
-    def admin_forget(self, user_id: str, *, dry_run: bool = True) -> R.ForgettingResult:
-        return self._send(ops.admin_forget(user_id, dry_run=dry_run))
-
-    def consolidation_status(self) -> JSON:
-        """Whether consolidation is running for the tenant, and its last run (admin key).
-
-        New in CML server 2.0.0: a client pinned to 1.5.1 raises `UnsupportedOperationError`.
-        """
-        return self._send(ops.consolidation_status())
-
-    def bulk_memory_action(self, memory_ids: list[UUID], action: str) -> JSON:
-        return self._send(ops.bulk_memory_action(memory_ids, action))
-
-    def component_health(self) -> R.DashboardComponentsResponse:
-        return self._send(ops.component_health())
-
-    def dashboard_export_memories(self, *, tenant_id: str | None = None) -> list[JSON]:
-        return self._send(ops.dashboard_export(tenant_id))
-
-    def dashboard_facts(
-        self,
-        *,
-        tenant_id: str | None = None,
-        category: str | None = None,
-        current_only: bool = True,
-        limit: int = 50,
-        offset: int = 0,
-    ) -> R.DashboardFactListResponse:
-        return self._send(
-            ops.facts(
-                tenant_id=tenant_id,
-                category=category,
-                current_only=current_only,
-                limit=limit,
-                offset=offset,
-            )
-        )
-
-    def dashboard_invalidate_fact(self, fact_id: str) -> JSON:
-        return self._send(ops.invalidate_fact(fact_id))
-
-    def dashboard_memories(
-        self,
-        *,
-        tenant_id: str | None = None,
-        page: int = 1,
-        per_page: int = 25,
-        type: str | None = None,
-        status: str | None = None,
-        search: str | None = None,
-        sort_by: str = "written_at",
-        order: str = "desc",
-    ) -> R.DashboardMemoryListResponse:
-        return self._send(
-            ops.memories_page(
-                tenant_id=tenant_id,
-                page=page,
-                per_page=per_page,
-                type=type,
-                status=status,
-                search=search,
-                sort_by=sort_by,
-                order=order,
-            )
-        )
-
-    def dashboard_memory_detail(self, memory_id: UUID) -> R.DashboardMemoryDetail:
-        return self._send(ops.memory_detail(memory_id))
-
-    def dashboard_neo4j_config(self) -> R.GraphNeo4jConfigResponse:
-        return self._send(ops.neo4j_config())
-
-    def dashboard_overview(self, *, tenant_id: str | None = None) -> R.DashboardOverview:
-        return self._send(ops.overview(tenant_id))
-
-    def dashboard_timeline(
-        self, *, tenant_id: str | None = None, days: int = 30, metric: str = "memories"
-    ) -> R.DashboardTimelineResponse:
-        return self._send(ops.timeline(tenant_id, days, metric))
-
-    def explore_graph(
-        self,
-        *,
-        tenant_id: str | None = None,
-        entity: str,
-        scope_id: str = "default",
-        depth: int = 2,
-    ) -> R.GraphExploreResponse:
-        return self._send(ops.explore_graph(tenant_id or self._tenant_id, entity, scope_id, depth))
-
-    def get_config(self) -> R.DashboardConfigResponse:
-        return self._send(ops.get_config())
-
-    def update_config(self, updates: dict[str, Any]) -> JSON:
-        return self._send(ops.update_config(updates))
-
-    def get_events(
-        self,
-        *,
-        limit: int = 50,
-        page: int = 1,
-        event_type: str | None = None,
-        since: datetime | None = None,
-    ) -> R.DashboardEventListResponse:
-        return ops.events_since(
-            self._send(ops.events(page=page, per_page=limit, event_type=event_type)), since
-        )
-
-    def get_graph_stats(self) -> R.GraphStatsResponse:
-        return self._send(ops.graph_stats())
-
-    def get_jobs(
-        self, *, tenant_id: str | None = None, job_type: str | None = None, limit: int = 50
-    ) -> R.DashboardJobsResponse:
-        return self._send(ops.jobs(tenant_id, job_type, limit))
-
-    def get_labile_status(self, *, tenant_id: str | None = None) -> R.DashboardLabileResponse:
-        return self._send(ops.labile(tenant_id))
-
-    def get_rate_limits(self) -> R.DashboardRateLimitsResponse:
-        return self._send(ops.rate_limits())
-
-    def get_request_stats(self, *, hours: int = 24) -> R.RequestStatsResponse:
-        return self._send(ops.request_stats(hours))
-
-    def get_sessions(self, *, tenant_id: str | None = None) -> R.DashboardSessionsResponse:
-        return self._send(ops.sessions(tenant_id))
-
-    def graph_overview(
-        self, *, tenant_id: str | None = None, scope_id: str | None = None
-    ) -> R.GraphExploreResponse:
-        return self._send(ops.graph_overview(tenant_id or self._tenant_id, scope_id))
-
-    def list_tenants(self) -> R.DashboardTenantsResponse:
-        return self._send(ops.tenants())
-
-    def reset_database(self, confirm: bool = False) -> JSON:
-        return self._send(ops.reset_database(confirm=confirm))
-
-    def search_graph(
-        self, query: str, *, tenant_id: str | None = None, limit: int = 25
-    ) -> R.GraphSearchResponse:
-        return self._send(ops.search_graph(query, tenant_id, limit))
-
-    def test_retrieval(
-        self,
-        query: str,
-        *,
-        tenant_id: str | None = None,
-        max_results: int = 10,
-        context_filter: list[str] | None = None,
-        memory_types: list[str] | None = None,
-        response_format: ResponseFormat = "list",
-    ) -> R.DashboardRetrievalResponse:
-        return self._send(
-            ops.test_retrieval(
-                query,
-                tenant_id=tenant_id or self._tenant_id,
-                max_results=max_results,
-                context_filter=context_filter,
-                memory_types=memory_types,
-                response_format=response_format,
-            )
-        )
 
 
 class SessionScope:

@@ -484,7 +484,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "regen":
             regen(args.openapi.resolve(), args.output.resolve())
-            print(f"regenerated {_show(sync_client.write(ROOT))} from {sync_client.SOURCE}")
+            for pair, target in zip(sync_client.PAIRS, sync_client.write(ROOT), strict=True):
+                print(f"regenerated {_show(target)} from {pair.source}")
         elif args.command == "drift":
             api = drift(args.openapi.resolve(), args.output.resolve())
             return max(api, sync_client.drift(ROOT))

@@ -287,11 +287,28 @@ with cml.EmbeddedCognitiveMemoryLayer(":memory:", embedder="none") as memory:
 # -- the sync client, generated from the async one ----------------------------------------------
 
 
-def test_the_committed_sync_client_is_what_the_async_client_generates() -> None:
+@pytest.mark.parametrize("pair", sync_client.PAIRS, ids=lambda pair: pair.target.name)
+def test_each_committed_sync_twin_is_what_its_async_file_generates(pair: sync_client.Pair) -> None:
+    assert (ROOT / pair.target).read_text(encoding="utf-8") == sync_client.sync_client(ROOT, pair)
+
+
+def test_drift_covers_every_sync_twin() -> None:
     assert sync_client.drift(ROOT) == 0
-    assert (ROOT / "cml" / "_client.py").read_text(encoding="utf-8") == sync_client.sync_client(
-        ROOT
-    )
+    assert {pair.target.name for pair in sync_client.PAIRS} == {
+        "_client.py",
+        "_dashboard.py",
+        "_batches.py",
+    }
+
+
+@pytest.mark.parametrize("pair", sync_client.PAIRS, ids=lambda pair: pair.target.name)
+def test_a_hand_edit_of_a_sync_twin_is_drift(tmp_path: Path, pair: sync_client.Pair) -> None:
+    project = _project_copy(tmp_path)
+    twin = project / pair.target
+    twin.write_text(twin.read_text(encoding="utf-8") + "# edited by hand\n", encoding="utf-8")
+    drift = _run(project, "generator/generate.py", "drift", check=False)
+    assert drift.returncode == 1
+    assert f"DRIFT: {pair.target} differs" in drift.stdout
 
 
 def test_a_read_parameter_added_to_the_async_client_alone_reaches_the_sync_client(
