@@ -19,7 +19,6 @@ from typing import Any, Unpack
 from .._context import DEFAULT_CONTEXT_TOKENS
 from ..models import (
     ForgetResponse,
-    MemoryType,
     ReadResponse,
     SessionContextResponse,
     SessionResponse,
@@ -38,7 +37,7 @@ from .replies import IDEMPOTENCY_TTL, Replies
 from .search import Explained, ReadOptions, Searcher
 from .sessions import TURN_CANDIDATES, Sessions
 from .storage import Store
-from .writes import BatchWritten, WritePlan, Writer
+from .writes import BatchWritten, MemoryFields, WritePlan, Writer
 
 __all__ = [
     "IDEMPOTENCY_TTL",
@@ -117,63 +116,20 @@ class Engine:
         tenant: str,
         content: str,
         *,
-        context_tags: Sequence[str] | None = None,
-        session_id: str | None = None,
-        memory_type: MemoryType | str | None = None,
-        namespace: str | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        turn_id: str | None = None,
-        agent_id: str | None = None,
-        timestamp: datetime | None = None,
-        source: str = "user_explicit",
         idempotency_key: str | None = None,
+        **fields: Unpack[MemoryFields],
     ) -> WriteResponse:
-        """Store one memory (chunked when long); a near-duplicate reinforces the existing one."""
-        return self.writer.write(
-            tenant,
-            content,
-            context_tags=context_tags,
-            session_id=session_id,
-            memory_type=memory_type,
-            namespace=namespace,
-            metadata=metadata,
-            turn_id=turn_id,
-            agent_id=agent_id,
-            timestamp=timestamp,
-            source=source,
-            idempotency_key=idempotency_key,
-        )
+        """Store one memory (chunked when long); a near-duplicate reinforces the existing one.
 
-    def plan_write(
-        self,
-        tenant: str,
-        content: str,
-        *,
-        context_tags: Sequence[str] | None = None,
-        session_id: str | None = None,
-        memory_type: MemoryType | str | None = None,
-        namespace: str | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        turn_id: str | None = None,
-        agent_id: str | None = None,
-        timestamp: datetime | None = None,
-        source: str = "user_explicit",
-    ) -> WritePlan:
+        The keywords are `MemoryFields`: `context_tags`, `session_id`, `memory_type`,
+        `namespace`, `metadata`, `turn_id`, `agent_id`, `timestamp` and `source`.
+        """
+        return self.writer.write(tenant, content, idempotency_key=idempotency_key, **fields)
+
+    def plan_write(self, tenant: str, content: str, **fields: Unpack[MemoryFields]) -> WritePlan:
         """What `write` with these arguments would do (store, or reinforce memory X), computed
         by the code `write` runs; nothing is stored. Bad input raises as `write` would."""
-        return self.writer.plan(
-            tenant,
-            content,
-            context_tags=context_tags,
-            session_id=session_id,
-            memory_type=memory_type,
-            namespace=namespace,
-            metadata=metadata,
-            turn_id=turn_id,
-            agent_id=agent_id,
-            timestamp=timestamp,
-            source=source,
-        )
+        return self.writer.plan(tenant, content, **fields)
 
     def write_batch(
         self, tenant: str, turns: Sequence[Any], *, idempotency_key: str | None = None

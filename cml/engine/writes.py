@@ -12,7 +12,7 @@ import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict, Unpack
 
 from .._exceptions import InvalidRequestError
 from ..models import MemoryType, WriteResponse, parse_datetime
@@ -117,6 +117,22 @@ def _batch_replayed(replay: Mapping[str, Any]) -> BatchWritten:
     )
 
 
+class MemoryFields(TypedDict, total=False):
+    """What a memory may be written with besides its content: the keywords of `write` and
+    `plan_write`, named once here so that the `Engine` front and the `Writer` pass them on
+    without listing them. Missing keys take the defaults `classified` gives them."""
+
+    context_tags: Sequence[str] | None
+    session_id: str | None
+    memory_type: MemoryType | str | None
+    namespace: str | None
+    metadata: Mapping[str, Any] | None
+    turn_id: str | None
+    agent_id: str | None
+    timestamp: datetime | None
+    source: str
+
+
 class Writer:
     """Stores memories: `write`, `write_batch`, and the steps they share."""
 
@@ -135,29 +151,10 @@ class Writer:
         tenant: str,
         content: str,
         *,
-        context_tags: Sequence[str] | None = None,
-        session_id: str | None = None,
-        memory_type: MemoryType | str | None = None,
-        namespace: str | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        turn_id: str | None = None,
-        agent_id: str | None = None,
-        timestamp: datetime | None = None,
-        source: str = "user_explicit",
         idempotency_key: str | None = None,
+        **fields: Unpack[MemoryFields],
     ) -> WriteResponse:
-        prepared = self.prepare(
-            content,
-            context_tags=context_tags,
-            session_id=session_id,
-            memory_type=memory_type,
-            namespace=namespace,
-            metadata=metadata,
-            turn_id=turn_id,
-            agent_id=agent_id,
-            timestamp=timestamp,
-            source=source,
-        )
+        prepared = self.prepare(content, **fields)
         if idempotency_key is not None:
             replay = self.replies.replay(tenant, idempotency_key, "write")
             if replay is not None:
@@ -176,22 +173,22 @@ class Writer:
         self.backend.after_write(before, tenant, added)
         return response
 
-    def prepare(self, content: Any, **fields: Any) -> list[dict[str, Any]]:
+    def prepare(self, content: Any, **fields: Unpack[MemoryFields]) -> list[dict[str, Any]]:
         """Validate one write and turn it into the rows to insert (one per chunk)."""
         return self.classified(content, **fields)[0]
 
     def classified(
-        self, content: Any, **fields: Any
+        self, content: Any, **fields: Unpack[MemoryFields]
     ) -> tuple[list[dict[str, Any]], Classification]:
         """`prepare`, with the classification that chose the rows' type, trust and tags."""
         text = check_text(content, "content")
-        memory_type = check_type(fields["memory_type"])
-        tags = check_tags(fields["context_tags"])
-        metadata = check_metadata(fields["metadata"])
-        namespace = fields["namespace"] or ""
+        memory_type = check_type(fields.get("memory_type"))
+        tags = check_tags(fields.get("context_tags"))
+        metadata = check_metadata(fields.get("metadata"))
+        namespace = fields.get("namespace") or ""
         if not isinstance(namespace, str):
             raise InvalidRequestError("namespace must be a string")
-        timestamp = fields["timestamp"]
+        timestamp = fields.get("timestamp")
         moment = parse_datetime(timestamp) if timestamp is not None else now()
         classification = classify(text, hook=self.classifier)
         if memory_type is None:
@@ -212,13 +209,13 @@ class Writer:
                     "namespace": namespace,
                     "text": piece,
                     "type": memory_type,
-                    "source": fields["source"],
+                    "source": fields.get("source", "user_explicit"),
                     "confidence": classification.confidence,
                     "importance": classification.importance,
                     "context_tags": json.dumps(tags),
-                    "session_id": fields["session_id"],
-                    "agent_id": fields["agent_id"],
-                    "turn_id": fields["turn_id"],
+                    "session_id": fields.get("session_id"),
+                    "agent_id": fields.get("agent_id"),
+                    "turn_id": fields.get("turn_id"),
                     "metadata": json.dumps(metadata),
                     "timestamp": iso(moment),
                     "content_hash": content_hash(piece),
@@ -305,35 +302,10 @@ class Writer:
         vector = vectors[0] if vectors is not None else None
         return self.check_repeat(db, tenant, rows[0], vector, neighbours)
 
-    def plan(
-        self,
-        tenant: str,
-        content: Any,
-        *,
-        context_tags: Sequence[str] | None = None,
-        session_id: str | None = None,
-        memory_type: MemoryType | str | None = None,
-        namespace: str | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        turn_id: str | None = None,
-        agent_id: str | None = None,
-        timestamp: datetime | None = None,
-        source: str = "user_explicit",
-    ) -> WritePlan:
+    def plan(self, tenant: str, content: Any, **fields: Unpack[MemoryFields]) -> WritePlan:
         """What `write` would do with these arguments, computed by the steps `write` runs
         (checks, classification, chunking, embedding, the repeat check), storing nothing."""
-        rows, classification = self.classified(
-            content,
-            context_tags=context_tags,
-            session_id=session_id,
-            memory_type=memory_type,
-            namespace=namespace,
-            metadata=metadata,
-            turn_id=turn_id,
-            agent_id=agent_id,
-            timestamp=timestamp,
-            source=source,
-        )
+        rows, classification = self.classified(content, **fields)
         vectors = self.backend.embed([r["text"] for r in rows])
         with self.backend.store.read() as db:
             check = self.decide(db, tenant, rows, vectors)
