@@ -6,7 +6,7 @@ import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from .._constants import FORGET_MIN_RELEVANCE, FORGET_QUERY_LIMIT
 from .._exceptions import InvalidRequestError, NotFoundError
@@ -20,6 +20,17 @@ __all__ = ["FORGET_ACTIONS", "Changes"]
 
 #: What `forget` may do to a memory, and the status each action leaves it in.
 FORGET_ACTIONS = {"delete": "deleted", "archive": "archived", "silence": "silent"}
+
+
+class UpdateFields(TypedDict, total=False):
+    """`Changes.update`'s keywords, named once so that the `Engine` front passes them on
+    without listing them."""
+
+    text: str | None
+    confidence: float | None
+    importance: float | None
+    metadata: Mapping[str, Any] | None
+    feedback: str | None
 
 
 class Changes:

@@ -16,7 +16,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Unpack
 
-from .._context import DEFAULT_CONTEXT_TOKENS
 from ..models import (
     ForgetResponse,
     ReadResponse,
@@ -30,12 +29,12 @@ from ..models import (
 from . import stats as _stats
 from .access import AccessCounts
 from .backend import Backend
-from .changes import Changes
+from .changes import Changes, UpdateFields
 from .checks import MAX_CONTENT_CHARS, MAX_METADATA_CHARS, MAX_QUERY_CHARS
 from .embedders import resolve_embedder
 from .replies import IDEMPOTENCY_TTL, Replies
 from .search import Explained, ReadOptions, Searcher
-from .sessions import TURN_CANDIDATES, Sessions
+from .sessions import TURN_CANDIDATES, Sessions, TurnOptions
 from .storage import Store
 from .writes import BatchWritten, MemoryFields, WritePlan, Writer
 
@@ -155,31 +154,13 @@ class Engine:
 
     # -- turns and sessions --------------------------------------------------------------------
 
-    def turn(
-        self,
-        tenant: str,
-        user_message: str,
-        *,
-        assistant_response: str | None = None,
-        session_id: str | None = None,
-        max_context_tokens: int = DEFAULT_CONTEXT_TOKENS,
-        timestamp: datetime | None = None,
-        namespace: str | None = None,
-        idempotency_key: str | None = None,
-        user_timezone: str | None = None,
-    ) -> TurnResponse:
-        """The context for a message, then the message (and the answer) stored."""
-        return self.sessions.turn(
-            tenant,
-            user_message,
-            assistant_response=assistant_response,
-            session_id=session_id,
-            max_context_tokens=max_context_tokens,
-            timestamp=timestamp,
-            namespace=namespace,
-            idempotency_key=idempotency_key,
-            user_timezone=user_timezone,
-        )
+    def turn(self, tenant: str, user_message: str, **options: Unpack[TurnOptions]) -> TurnResponse:
+        """The context for a message, then the message (and the answer) stored.
+
+        The keywords are `TurnOptions`: `assistant_response`, `session_id`,
+        `max_context_tokens`, `timestamp`, `namespace`, `idempotency_key`, `user_timezone`.
+        """
+        return self.sessions.turn(tenant, user_message, **options)
 
     def create_session(
         self,
@@ -198,27 +179,13 @@ class Engine:
 
     # -- changing and forgetting ---------------------------------------------------------------
 
-    def update(
-        self,
-        tenant: str,
-        memory_id: Any,
-        *,
-        text: str | None = None,
-        confidence: float | None = None,
-        importance: float | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        feedback: str | None = None,
-    ) -> UpdateResponse:
-        """Change a memory. New text makes a new version; feedback changes trust and status."""
-        return self.changes.update(
-            tenant,
-            memory_id,
-            text=text,
-            confidence=confidence,
-            importance=importance,
-            metadata=metadata,
-            feedback=feedback,
-        )
+    def update(self, tenant: str, memory_id: Any, **fields: Unpack[UpdateFields]) -> UpdateResponse:
+        """Change a memory. New text makes a new version; feedback changes trust and status.
+
+        The keywords are `UpdateFields`: `text`, `confidence`, `importance`, `metadata`,
+        `feedback`.
+        """
+        return self.changes.update(tenant, memory_id, **fields)
 
     def forget(
         self,

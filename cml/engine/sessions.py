@@ -6,7 +6,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from .._context import DEFAULT_CONTEXT_TOKENS, build_context, format_sections
 from .._exceptions import InvalidRequestError, NotFoundError
@@ -23,6 +23,19 @@ __all__ = ["TURN_CANDIDATES", "Sessions"]
 #: A turn builds its context from this many of the best memories (then the cut-off and the token
 #: budget choose); `get_context` from its `max_results`, 10 by default.
 TURN_CANDIDATES = 20
+
+
+class TurnOptions(TypedDict, total=False):
+    """`Sessions.turn`'s keywords, named once so that the `Engine` front passes them on
+    without listing them."""
+
+    assistant_response: str | None
+    session_id: str | None
+    max_context_tokens: int
+    timestamp: datetime | None
+    namespace: str | None
+    idempotency_key: str | None
+    user_timezone: str | None
 
 
 class Sessions:
