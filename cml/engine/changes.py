@@ -22,6 +22,16 @@ __all__ = ["FORGET_ACTIONS", "Changes"]
 FORGET_ACTIONS = {"delete": "deleted", "archive": "archived", "silence": "silent"}
 
 
+class ForgetCriteria(TypedDict, total=False):
+    """`Changes.forget`'s keywords, named once so that the `Engine` front passes them on
+    without listing them."""
+
+    memory_ids: Sequence[Any] | None
+    query: str | None
+    before: datetime | None
+    action: str
+
+
 class UpdateFields(TypedDict, total=False):
     """`Changes.update`'s keywords, named once so that the `Engine` front passes them on
     without listing them."""

@@ -12,7 +12,6 @@ sessions), `Changes` (updates and forgetting), `Replies` (idempotent answers), `
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Unpack
 
@@ -29,7 +28,7 @@ from ..models import (
 from . import stats as _stats
 from .access import AccessCounts
 from .backend import Backend
-from .changes import Changes, UpdateFields
+from .changes import Changes, ForgetCriteria, UpdateFields
 from .checks import MAX_CONTENT_CHARS, MAX_METADATA_CHARS, MAX_QUERY_CHARS
 from .embedders import resolve_embedder
 from .replies import IDEMPOTENCY_TTL, Replies
@@ -187,18 +186,10 @@ class Engine:
         """
         return self.changes.update(tenant, memory_id, **fields)
 
-    def forget(
-        self,
-        tenant: str,
-        *,
-        memory_ids: Sequence[Any] | None = None,
-        query: str | None = None,
-        before: datetime | None = None,
-        action: str = "delete",
-    ) -> ForgetResponse:
-        return self.changes.forget(
-            tenant, memory_ids=memory_ids, query=query, before=before, action=action
-        )
+    def forget(self, tenant: str, **criteria: Unpack[ForgetCriteria]) -> ForgetResponse:
+        """Delete, archive or silence memories chosen by `ForgetCriteria`: `memory_ids`,
+        `query`, `before`, and the `action`."""
+        return self.changes.forget(tenant, **criteria)
 
     def delete_all(self, tenant: str) -> int:
         return self.changes.delete_all(tenant)
